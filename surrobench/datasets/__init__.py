@@ -1,0 +1,53 @@
+"""Real NAS benchmarks behind one API: built-in tables and the user's own files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from surrobench.datasets.base import Benchmark, Metric
+from surrobench.datasets.builtin import BUILTIN_BENCHMARKS
+from surrobench.datasets.table import TABLE_SUFFIXES, load_table
+from surrobench.errors import SurrobenchError, unknown_name
+
+
+def benchmark_names() -> list[str]:
+    return list(BUILTIN_BENCHMARKS)
+
+
+def load_benchmark(
+    name: str,
+    space: str | None = None,
+    arch_column: str | None = None,
+    target: str | None = None,
+    minimize: bool = False,
+) -> Benchmark:
+    """A built-in benchmark by name, or a user's ``.csv`` / ``.parquet`` table.
+
+    A table also needs ``space``, ``arch_column`` and ``target``.
+    """
+    if name in BUILTIN_BENCHMARKS:
+        if space or arch_column or target:
+            raise SurrobenchError(
+                f"--space, --arch-column and --target apply to a table file, "
+                f"not to the built-in benchmark {name!r}"
+            )
+        return BUILTIN_BENCHMARKS[name]()
+    if Path(name).suffix in TABLE_SUFFIXES:
+        missing = [
+            flag
+            for flag, value in (
+                ("--space", space),
+                ("--arch-column", arch_column),
+                ("--target", target),
+            )
+            if not value
+        ]
+        if missing:
+            raise SurrobenchError(
+                f"a benchmark table like {name!r} also needs {', '.join(missing)}"
+            )
+        return load_table(name, space, arch_column, target, minimize=minimize)
+    raise unknown_name("benchmark", name, [*BUILTIN_BENCHMARKS, "FILE.csv", "FILE.parquet"])
+
+
+__all__ = ["Benchmark", "Metric", "benchmark_names", "load_benchmark", "load_table"]

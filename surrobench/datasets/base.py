@@ -1,0 +1,139 @@
+"""The Benchmark type: a search space plus one table row per architecture."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from surrobench.encodings.architecture import Architecture
+from surrobench.errors import SurrobenchError, unknown_name
+from surrobench.spaces import SearchSpace
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A column of a benchmark table and which way is better."""
+
+    name: str
+    higher_is_better: bool
+    description: str = ""
+
+    @property
+    def direction(self) -> str:
+        return "higher is better" if self.higher_is_better else "lower is better"
+
+
+class Benchmark:
+    """A search space and a table with one row per architecture.
+
+    Args:
+        name: the benchmark's short name (``nb201-cifar10``) or a file path.
+        space: the search space every architecture belongs to.
+        archs: the architectures, one per table row.
+        table: metric columns, one row per architecture (``archs`` order).
+        metrics: every metric column with its direction.
+        target: the default metric that predictors learn and searches maximise.
+        description: what the target is: dataset, split, training budget.
+
+    Example:
+        >>> from surrobench.datasets import load_benchmark
+        >>> bench = load_benchmark("nb201-cifar10")
+        >>> archs = bench.sample(3, seed=0)
+        >>> bench.query(archs).shape
+        (3,)
+    """
+
+    def __init__(
+        self,
+        name: str,
+        space: SearchSpace,
+        archs: Sequence[Architecture],
+        table: pd.DataFrame,
+        metrics: Sequence[Metric],
+        target: str,
+        description: str,
+    ) -> None:
+        if len(archs) != len(table):
+            raise SurrobenchError(f"{len(archs)} architectures for {len(table)} rows")
+        self.name = name
+        self.space = space
+        self.archs = list(archs)
+        self.metrics = {metric.name: metric for metric in metrics}
+        self.table = table.reset_index(drop=True)
+        self.table.insert(0, "arch", [arch.to_string() for arch in self.archs])
+        self.target = self.metric(target).name
+        self.description = description
+        self._rows = {arch: row for row, arch in enumerate(self.archs)}
+        if len(self._rows) != len(self.archs):
+            raise SurrobenchError(f"benchmark {name!r} lists an architecture twice")
+
+    def __len__(self) -> int:
+        return len(self.archs)
+
+    def __repr__(self) -> str:
+        return f"Benchmark({self.name!r}, {len(self)} architectures)"
+
+    def metric(self, name: str | None = None) -> Metric:
+        """The metric called ``name`` (the target when None)."""
+        name = self.target if name is None else name
+        if name not in self.metrics:
+            raise unknown_name(f"metric of {self.name}", name, self.metrics)
+        return self.metrics[name]
+
+    def values(self, metric: str | None = None) -> np.ndarray:
+        """The metric for every architecture, in :attr:`archs` order; shape (n,)."""
+        return self.table[self.metric(metric).name].to_numpy(dtype=float)
+
+    def rows(self, archs: Sequence[Architecture]) -> np.ndarray:
+        """Row index of each architecture; shape (n,)."""
+        archs = self.space.check_all(archs)
+        rows = np.empty(len(archs), dtype=np.int64)
+        for i, arch in enumerate(archs):
+            row = self._rows.get(arch)
+            if row is None:
+                row = self._rows.get(self.space.canonicalize(arch))
+            if row is None:
+                raise SurrobenchError(
+                    f"architecture {self.space.format(arch)} is not in benchmark "
+                    f"{self.name!r}"
+                )
+            rows[i] = row
+        return rows
+
+    def query(self, archs: Sequence[Architecture], metric: str | None = None) -> np.ndarray:
+        """Look up ``metric`` (default: the target) for each architecture; shape (n,)."""
+        return self.values(metric)[self.rows(archs)]
+
+    def sample(self, n: int, seed: int = 0) -> list[Architecture]:
+        """``n`` distinct architectures of the table, drawn uniformly."""
+        if not isinstance(n, int | np.integer) or not 0 <= n <= len(self):
+            raise SurrobenchError(
+                f"cannot sample {n!r} architectures from {self.name!r}, which has "
+                f"{len(self)}"
+            )
+        picks = np.random.default_rng(seed).choice(len(self), int(n), replace=False)
+        return [self.archs[i] for i in picks]
+
+    def top(self, k: int, metric: str | None = None) -> pd.DataFrame:
+        """The ``k`` best rows by ``metric``, with each architecture's structure."""
+        chosen = self.metric(metric)
+        order = np.argsort(self.values(chosen.name), kind="stable")
+        if chosen.higher_is_better:
+            order = order[::-1]
+        rows = self.table.iloc[order[:k]].copy()
+        rows.insert(1, "structure", [self.space.describe(self.archs[i]) for i in order[:k]])
+        return rows
+
+    def summary(self) -> str:
+        """One line: name, size, target and what the target measures."""
+        target = self.metric()
+        return (
+            f"{self.name}: {len(self)} architectures, target {target.name} "
+            f"({target.direction}): {self.description}"
+        )

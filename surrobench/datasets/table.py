@@ -1,0 +1,122 @@
+"""A user's own table of trained architectures, from CSV or Parquet."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from surrobench.datasets.base import Benchmark, Metric
+from surrobench.errors import SurrobenchError, unknown_name
+from surrobench.spaces import get_space
+
+logger = logging.getLogger(__name__)
+
+TABLE_SUFFIXES = (".csv", ".parquet")
+# Columns whose names say smaller is better; any other metric counts as a score.
+LOWER_IS_BETTER_WORDS = ("latency", "loss", "error", "time", "param", "flops", "para")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise SurrobenchError(f"benchmark file {str(path)!r} does not exist")
+    if path.suffix == ".csv":
+        reader = pd.read_csv
+    elif path.suffix == ".parquet":
+        reader = pd.read_parquet
+    else:
+        raise SurrobenchError(
+            f"cannot read {str(path)!r}: unknown file type {path.suffix!r}; "
+            f"valid: {', '.join(TABLE_SUFFIXES)}"
+        )
+    try:
+        return reader(path)
+    except Exception as error:  # a parser's own message says what is wrong
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise SurrobenchError(f"cannot read {str(path)!r}: {first_line}") from None
+
+
+def load_table(
+    path: str | Path,
+    space: str,
+    arch_column: str,
+    target: str,
+    minimize: bool = False,
+) -> Benchmark:
+    """Load a table with one architecture per row as a :class:`Benchmark`.
+
+    Args:
+        path: a ``.csv`` or ``.parquet`` file.
+        space: the search space the architecture strings belong to (``nb201``).
+        arch_column: column with each architecture in the space's native string
+            form (official NB201 string, op-index tuple or canonical string).
+        target: numeric column to predict.
+        minimize: the target is better when lower (a latency, an error).
+
+    Rows whose target is NaN or infinite are dropped and counted in a warning
+    and in the benchmark's description; a malformed architecture is an error
+    that names its row (counting the header as line 1 of a CSV).
+    """
+    path = Path(path)
+    search_space = get_space(space)
+    table = _read(path)
+    for kind, column in (("architecture column", arch_column), ("target", target)):
+        if column not in table.columns:
+            raise unknown_name(f"{kind} in {path.name}", column, map(str, table.columns))
+    if not pd.api.types.is_numeric_dtype(table[target]):
+        raise SurrobenchError(
+            f"target column {target!r} in {path.name} is not numeric "
+            f"(dtype {table[target].dtype})"
+        )
+
+    finite = np.isfinite(table[target].to_numpy(dtype=float))
+    dropped = int((~finite).sum())
+    if dropped:
+        logger.warning(
+            "%s: dropped %d rows whose %s is NaN or infinite", path.name, dropped, target
+        )
+    table = table[finite]
+
+    archs = []
+    for position, text in zip(table.index, table[arch_column]):
+        try:
+            archs.append(search_space.canonicalize(search_space.parse(str(text))))
+        except SurrobenchError as error:
+            raise SurrobenchError(f"{path.name} row {position + 2}: {error}") from None
+    seen: dict = {}
+    for position, arch in zip(table.index, archs):
+        if arch in seen:
+            raise SurrobenchError(
+                f"{path.name} rows {seen[arch] + 2} and {position + 2} hold the same "
+                "architecture; average repeated runs into one row first"
+            )
+        seen[arch] = position
+    if not archs:
+        raise SurrobenchError(f"{path.name} has no row with a finite {target!r}")
+
+    metric_columns = [
+        column
+        for column in table.columns
+        if column != arch_column and pd.api.types.is_numeric_dtype(table[column])
+    ]
+    metrics = []
+    for column in metric_columns:
+        if column == target:
+            lower = minimize
+        else:
+            lower = any(word in str(column).lower() for word in LOWER_IS_BETTER_WORDS)
+        metrics.append(Metric(str(column), not lower, f"column {column} of {path.name}"))
+    description = f"column {target!r} of {path}"
+    if dropped:
+        description += f" ({dropped} rows with a non-finite target dropped)"
+    return Benchmark(
+        str(path),
+        search_space,
+        archs,
+        table[metric_columns].astype(float),
+        metrics,
+        target=target,
+        description=description,
+    )

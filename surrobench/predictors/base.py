@@ -1,0 +1,167 @@
+"""The Predictor protocol that every performance predictor follows."""
+
+from __future__ import annotations
+
+import inspect
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from surrobench.encodings import get_encoding
+from surrobench.encodings.architecture import Architecture
+from surrobench.errors import SurrobenchError
+from surrobench.spaces import SearchSpace, get_space
+
+
+class Predictor(ABC):
+    """Predicts a metric of architectures from a few trained ones.
+
+    The constructor stores parameters only; everything learned by :meth:`fit`
+    ends in an underscore. Subclasses declare what they need in ``needs``
+    (``"encoding"``, later a learning curve or a data batch) and the harness
+    supplies it.
+
+    Attributes:
+        name: the registry's short name.
+        needs: inputs the harness must supply.
+        has_uncertainty: True where :meth:`predict_dist` is the model's own.
+    """
+
+    name: ClassVar[str]
+    needs: ClassVar[tuple[str, ...]] = ()
+    has_uncertainty: ClassVar[bool] = False
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+
+    def get_params(self) -> dict:
+        """Constructor parameters and their values: a job's identity."""
+        names = [
+            name
+            for cls in type(self).__mro__
+            if "__init__" in vars(cls)
+            for name in inspect.signature(cls.__init__).parameters
+            if name not in ("self", "kwargs")
+        ]
+        return {name: getattr(self, name) for name in dict.fromkeys(names)}
+
+    def fit(self, archs: Sequence[Architecture], y: Sequence[float]) -> Predictor:
+        """Learn from ``archs`` and their targets ``y`` (shape (n,)); returns self."""
+        space, y = _check_train_set(archs, y)
+        self.space_ = space
+        self._fit(list(archs), y)
+        return self
+
+    def predict(self, archs: Sequence[Architecture]) -> np.ndarray:
+        """Predicted target for each architecture; shape (n,)."""
+        archs = self._check_query(archs)
+        if not archs:
+            return np.empty(0)
+        return np.asarray(self._predict(archs), dtype=float).reshape(len(archs))
+
+    def predict_dist(self, archs: Sequence[Architecture]) -> tuple[np.ndarray, np.ndarray]:
+        """Predictive mean and standard deviation; each of shape (n,)."""
+        if not self.has_uncertainty:
+            raise SurrobenchError(
+                f"predictor {self.name!r} has no predictive uncertainty of its own"
+            )
+        archs = self._check_query(archs)
+        if not archs:
+            return np.empty(0), np.empty(0)
+        mean, std = self._predict_dist(archs)
+        return np.asarray(mean, float).reshape(-1), np.asarray(std, float).reshape(-1)
+
+    @abstractmethod
+    def _fit(self, archs: list[Architecture], y: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def _predict(self, archs: list[Architecture]) -> np.ndarray: ...
+
+    def _predict_dist(self, archs: list[Architecture]) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def _check_query(self, archs: Sequence[Architecture]) -> list[Architecture]:
+        if not hasattr(self, "space_"):
+            raise SurrobenchError(f"predictor {self.name!r} must be fit before predict")
+        return self.space_.check_all(archs)
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+
+class VectorPredictor(Predictor):
+    """A predictor over a vector encoding of each architecture.
+
+    Args:
+        encoding: encoding name (``onehot``, ``path``, ``onehot+path``...);
+            None takes the predictor's ``default_encoding``.
+        seed: seeds every random choice the model makes.
+    """
+
+    needs: ClassVar[tuple[str, ...]] = ("encoding",)
+    default_encoding: ClassVar[str] = "onehot"
+
+    def __init__(self, encoding: str | None = None, seed: int = 0) -> None:
+        super().__init__(seed=seed)
+        self.encoding = encoding
+
+    def features(self, archs: list[Architecture]) -> np.ndarray:
+        """The encoded architectures; shape (n, d)."""
+        encoder = get_encoding(self.encoding or self.default_encoding)
+        return encoder.encode(archs, self.space_)
+
+    def _fit(self, archs, y) -> None:
+        get_encoding(self.encoding or self.default_encoding)  # fail before work
+        self._fit_features(self.features(archs), y)
+
+    def _predict(self, archs) -> np.ndarray:
+        return self._predict_features(self.features(archs))
+
+    def _predict_dist(self, archs):
+        return self._predict_dist_features(self.features(archs))
+
+    @abstractmethod
+    def _fit_features(self, features: np.ndarray, y: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def _predict_features(self, features: np.ndarray) -> np.ndarray: ...
+
+    def _predict_dist_features(self, features: np.ndarray):
+        raise NotImplementedError
+
+
+def _check_train_set(
+    archs: Sequence[Architecture], y: Sequence[float]
+) -> tuple[SearchSpace, np.ndarray]:
+    if isinstance(archs, str | bytes) or not hasattr(archs, "__len__"):
+        raise SurrobenchError(
+            f"expected a sequence of architectures, got {type(archs).__name__}"
+        )
+    if len(archs) < 2:
+        raise SurrobenchError(
+            f"a train set needs at least 2 architectures, got {len(archs)}"
+        )
+    first = archs[0]
+    if not isinstance(first, Architecture):
+        raise SurrobenchError(f"expected Architecture objects, got {type(first).__name__}")
+    space = get_space(first.space)
+    space.check_all(archs)
+    try:
+        y = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise SurrobenchError("targets must be numbers") from None
+    if y.shape != (len(archs),):
+        raise SurrobenchError(
+            f"got {len(archs)} architectures but targets of shape {y.shape}; "
+            f"expected ({len(archs)},)"
+        )
+    bad = np.flatnonzero(~np.isfinite(y))
+    if bad.size:
+        raise SurrobenchError(
+            f"{bad.size} targets are NaN or infinite (first at position {bad[0]}); "
+            "drop those architectures first"
+        )
+    return space, y
