@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from surrobench.encodings.architecture import Architecture
+from surrobench.architecture import Architecture
 from surrobench.errors import SurrobenchError, unknown_name
 from surrobench.spaces import SearchSpace
 
@@ -78,6 +80,15 @@ class Benchmark:
 
     def __repr__(self) -> str:
         return f"Benchmark({self.name!r}, {len(self)} architectures)"
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of every architecture and value: changes when the data does."""
+        digest = hashlib.sha256("\n".join(self.table["arch"]).encode())
+        for name in self.metrics:
+            digest.update(name.encode())
+            digest.update(self.table[name].to_numpy(dtype=float).tobytes())
+        return digest.hexdigest()[:16]
 
     def metric(self, name: str | None = None) -> Metric:
         """The metric called ``name`` (the target when None)."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from surrobench.encodings.architecture import Architecture
+from surrobench.architecture import Architecture
 from surrobench.encodings.base import Encoding
 from surrobench.encodings.categorical import CategoricalEncoding
 from surrobench.encodings.onehot import OneHotEncoding

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from surrobench.encodings.architecture import Architecture
+from surrobench.architecture import Architecture
 from surrobench.errors import SurrobenchError
 from surrobench.spaces import SearchSpace, get_space
 

@@ -7,7 +7,7 @@ from itertools import product
 
 import numpy as np
 
-from surrobench.encodings.architecture import Architecture
+from surrobench.architecture import Architecture
 from surrobench.encodings.base import Encoding, op_indices
 from surrobench.spaces import SearchSpace
 

@@ -10,7 +10,7 @@ from typing import ClassVar
 import numpy as np
 
 from surrobench.encodings import get_encoding
-from surrobench.encodings.architecture import Architecture
+from surrobench.architecture import Architecture
 from surrobench.errors import SurrobenchError
 from surrobench.spaces import SearchSpace, get_space
 
@@ -38,14 +38,13 @@ class Predictor(ABC):
 
     def get_params(self) -> dict:
         """Constructor parameters and their values: a job's identity."""
+        signature = inspect.signature(type(self).__init__)
         names = [
             name
-            for cls in type(self).__mro__
-            if "__init__" in vars(cls)
-            for name in inspect.signature(cls.__init__).parameters
-            if name not in ("self", "kwargs")
+            for name, parameter in signature.parameters.items()
+            if name != "self" and parameter.kind is parameter.POSITIONAL_OR_KEYWORD
         ]
-        return {name: getattr(self, name) for name in dict.fromkeys(names)}
+        return {name: getattr(self, name) for name in names}
 
     def fit(self, archs: Sequence[Architecture], y: Sequence[float]) -> Predictor:
         """Learn from ``archs`` and their targets ``y`` (shape (n,)); returns self."""

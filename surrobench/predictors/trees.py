@@ -30,7 +30,7 @@ class LightGBMPredictor(VectorPredictor):
         self,
         encoding: str | None = None,
         seed: int = 0,
-        n_estimators: int = 500,
+        n_estimators: int = 100,
         learning_rate: float = 0.05,
         num_leaves: int = 31,
         min_child_samples: int = 5,

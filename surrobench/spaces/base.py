@@ -8,7 +8,7 @@ from itertools import combinations
 
 import numpy as np
 
-from surrobench.encodings.architecture import Architecture
+from surrobench.architecture import Architecture
 from surrobench.errors import SurrobenchError
 
 

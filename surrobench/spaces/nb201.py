@@ -9,7 +9,7 @@ from itertools import product
 
 import numpy as np
 
-from surrobench.encodings.architecture import INPUT, OUTPUT, Architecture
+from surrobench.architecture import INPUT, OUTPUT, Architecture
 from surrobench.errors import SurrobenchError
 from surrobench.spaces.base import SearchSpace
 

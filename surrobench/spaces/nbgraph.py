@@ -15,7 +15,7 @@ from itertools import product
 import numpy as np
 from nas_bench_graph.architecture import Arch, gnn_list, gnn_list_proteins, link_list
 
-from surrobench.encodings.architecture import INPUT, OUTPUT, Architecture
+from surrobench.architecture import INPUT, OUTPUT, Architecture
 from surrobench.errors import SurrobenchError
 from surrobench.spaces.base import SearchSpace
 

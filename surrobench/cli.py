@@ -1,0 +1,237 @@
+"""The ``surrobench`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from surrobench import __version__
+from surrobench.datasets import benchmark_names, load_benchmark
+from surrobench.encodings import encoding_names
+from surrobench.errors import SurrobenchError
+from surrobench.eval import ResultStore, evaluate, format_leaderboard, leaderboard, plan
+from surrobench.eval.harness import RESULT_COLUMNS
+from surrobench.io import write_atomic
+from surrobench.predictors import PREDICTORS
+
+logger = logging.getLogger("surrobench")
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers, got {text!r}"
+        ) from None
+    if not values:
+        raise argparse.ArgumentTypeError("expected at least one integer")
+    return values
+
+
+def _names(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected at least one name")
+    return names
+
+
+def _seeds(text: str) -> list[int]:
+    """``5`` means seeds 0..4; ``0,3,7`` lists them."""
+    values = _int_list(text)
+    if len(values) == 1 and "," not in text:
+        if values[0] < 1:
+            raise argparse.ArgumentTypeError(f"need at least one seed, got {text!r}")
+        return list(range(values[0]))
+    return values
+
+
+def _add_benchmark_options(parser: argparse.ArgumentParser, positional: bool) -> None:
+    if positional:
+        parser.add_argument("benchmark", help="built-in name or FILE.csv|FILE.parquet")
+    else:
+        parser.add_argument(
+            "--benchmark", required=True, help="built-in name or FILE.csv|FILE.parquet"
+        )
+    table = parser.add_argument_group("a benchmark table of your own")
+    table.add_argument("--space", help="search space of the table's architectures")
+    table.add_argument("--arch-column", help="column holding each architecture")
+    table.add_argument("--target", help="numeric column to predict")
+    table.add_argument(
+        "--minimize", action="store_true", help="the target is better when lower"
+    )
+
+
+def _load(args: argparse.Namespace):
+    return load_benchmark(
+        args.benchmark,
+        space=args.space,
+        arch_column=args.arch_column,
+        target=args.target,
+        minimize=args.minimize,
+    )
+
+
+def cmd_benchmarks(args: argparse.Namespace) -> int:
+    for name in benchmark_names():
+        bench = load_benchmark(name)
+        metrics = ", ".join(
+            f"{m.name}{'↑' if m.higher_is_better else '↓'}"
+            for m in bench.metrics.values()
+            if not m.name.endswith("_std")
+        )
+        print(f"{name:22s} {len(bench):6d} archs  target {bench.target}  metrics: {metrics}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    bench = _load(args)
+    if args.top < 1:
+        raise SurrobenchError(f"--top must be at least 1, got {args.top}")
+    metric = bench.metric(args.metric)
+    print(bench.summary())
+    top = bench.top(args.top, metric.name)
+    for rank, (_, row) in enumerate(top.iterrows(), start=1):
+        native = bench.space.format(bench.archs[int(row.name)])
+        print(f"{rank:3d}. {metric.name}={row[metric.name]:.4f}  {native}")
+        if row["structure"] != native:
+            print(f"     {row['structure']}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    bench = _load(args)
+    jobs = plan(
+        args.predictors,
+        args.train_sizes,
+        args.seeds,
+        encoding=args.encoding,
+        test_size=args.test_size,
+        metric=args.metric,
+    )
+    out = Path(args.out)
+    print(bench.summary(), file=sys.stderr)
+    if args.metric:
+        print(f"predicting {bench.metric(args.metric).name}", file=sys.stderr)
+
+    finished: list[dict] = []
+
+    def progress(index: int, total: int, row: dict, reused: bool) -> None:
+        finished.append(row)
+        note = "stored" if reused else f"fit {row['fit_seconds']:.2f}s"
+        print(
+            f"[{index + 1:>{len(str(total))}}/{total}] {row['predictor']} "
+            f"{row['encoding'] or '-'} n={row['train_size']} seed={row['seed']} "
+            f"kendall_tau={row['kendall_tau']:.3f} ({note})",
+            file=sys.stderr,
+        )
+
+    with ResultStore(out / "results.sqlite") as store:
+        try:
+            evaluate(bench, jobs, store=store, on_result=progress)
+        except KeyboardInterrupt:
+            _write_outputs(out, finished, bench)
+            print(
+                f"interrupted: {len(finished)} of {len(jobs)} jobs finished and kept "
+                f"in {out}; run the same command to resume",
+                file=sys.stderr,
+            )
+            return 130
+    board = _write_outputs(out, finished, bench)
+    print(format_leaderboard(board))
+    print(f"wrote {out / 'results.csv'}, {out / 'leaderboard.md'}", file=sys.stderr)
+    return 0
+
+
+def _write_outputs(out: Path, rows: list[dict], bench) -> pd.DataFrame:
+    results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    write_atomic(out / "results.csv", results.to_csv(index=False))
+    board = leaderboard(results) if rows else pd.DataFrame()
+    if rows:
+        write_atomic(out / "leaderboard.csv", board.to_csv(index=False))
+        markdown = (
+            f"# Leaderboard: {bench.name}\n\n{bench.summary()}\n\n"
+            "Mean ± 95 % interval over seeds; ranked by mean Kendall τ within each "
+            "train size.\n\n" + format_leaderboard(board, markdown=True) + "\n"
+        )
+        write_atomic(out / "leaderboard.md", markdown)
+    return board
+
+
+def cmd_list(kind: str):
+    def run(args: argparse.Namespace) -> int:
+        if kind == "predictors":
+            for name, cls in PREDICTORS.items():
+                needs = ", ".join(cls.needs) or "nothing"
+                default = getattr(cls, "default_encoding", "")
+                print(f"{name:8s} needs {needs}" + (f" (default {default})" if default else "")
+                      + ("; predictive std" if cls.has_uncertainty else ""))
+        else:
+            print("\n".join(encoding_names()))
+        return 0
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="surrobench",
+        description="Benchmark NAS performance predictors on real benchmark data.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    listing = commands.add_parser("benchmarks", help="list the built-in benchmarks")
+    listing.set_defaults(run=cmd_benchmarks)
+    commands.add_parser("predictors", help="list the predictors").set_defaults(
+        run=cmd_list("predictors")
+    )
+    commands.add_parser("encodings", help="list the encodings").set_defaults(
+        run=cmd_list("encodings")
+    )
+
+    show = commands.add_parser("show", help="print a benchmark's best architectures")
+    _add_benchmark_options(show, positional=True)
+    show.add_argument("--top", type=int, default=5, help="how many (default 5)")
+    show.add_argument("--metric", help="rank by this metric (default: the target)")
+    show.set_defaults(run=cmd_show)
+
+    run = commands.add_parser("evaluate", help="score predictors; write a leaderboard")
+    _add_benchmark_options(run, positional=False)
+    run.add_argument("--predictors", type=_names, required=True, help="e.g. lgb,rf,nusvr")
+    run.add_argument("--encoding", help="override each vector predictor's encoding")
+    run.add_argument(
+        "--train-sizes", type=_int_list, default=[25, 50, 100, 200, 400],
+        help="comma-separated (default 25,50,100,200,400)",
+    )
+    run.add_argument(
+        "--seeds", type=_seeds, default=list(range(5)),
+        help="a count (5 = seeds 0..4) or a list 0,3,7 (default 5)",
+    )
+    run.add_argument("--test-size", type=int, default=1000, help="default 1000")
+    run.add_argument("--metric", help="predict this metric (default: the target)")
+    run.add_argument("--out", required=True, help="folder for results and store")
+    run.set_defaults(run=cmd_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.run(args)
+    except SurrobenchError as error:
+        print(f"surrobench: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""The evaluation harness, its scores, the results store and leaderboards."""
+
+from surrobench.eval.harness import RESULT_COLUMNS, Job, evaluate, plan, run_job, split
+from surrobench.eval.leaderboard import format_leaderboard, leaderboard
+from surrobench.eval.metrics import (
+    kendall_tau,
+    mae,
+    pearson,
+    precision_at_k,
+    rmse,
+    score,
+    sparse_kendall_tau,
+    spearman,
+)
+from surrobench.eval.store import ResultStore
+
+__all__ = [
+    "RESULT_COLUMNS",
+    "Job",
+    "ResultStore",
+    "evaluate",
+    "format_leaderboard",
+    "kendall_tau",
+    "leaderboard",
+    "mae",
+    "pearson",
+    "plan",
+    "precision_at_k",
+    "rmse",
+    "run_job",
+    "score",
+    "sparse_kendall_tau",
+    "spearman",
+    "split",
+]

@@ -1,0 +1,114 @@
+"""How well predictions rank and fit the true values of held-out architectures.
+
+Every function takes ``y_true`` and ``y_pred`` of shape (n,). Rank correlations
+are symmetric under flipping both signs, so they need no direction; the top-k
+and error scores that do take ``higher_is_better``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from surrobench.errors import SurrobenchError
+
+
+def _check(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    y_true = np.asarray(y_true, dtype=float)
+    y_pred = np.asarray(y_pred, dtype=float)
+    if y_true.ndim != 1 or y_true.shape != y_pred.shape:
+        raise SurrobenchError(
+            f"y_true and y_pred must be 1-D of one length, got shapes "
+            f"{y_true.shape} and {y_pred.shape}"
+        )
+    if y_true.size < 2:
+        raise SurrobenchError(f"scoring needs at least 2 architectures, got {y_true.size}")
+    if not (np.isfinite(y_true).all() and np.isfinite(y_pred).all()):
+        raise SurrobenchError("y_true and y_pred must be finite")
+    return y_true, y_pred
+
+
+def _constant(values: np.ndarray) -> bool:
+    return bool(np.all(values == values[0]))
+
+
+def kendall_tau(y_true, y_pred) -> float:
+    """Kendall τ-b = (concordant − discordant) / √((n₀ − n₁)(n₀ − n₂)).
+
+    A constant prediction ranks nothing: it scores 0 rather than NaN.
+    """
+    y_true, y_pred = _check(y_true, y_pred)
+    if _constant(y_true) or _constant(y_pred):
+        return 0.0
+    return float(stats.kendalltau(y_true, y_pred).statistic)
+
+
+def spearman(y_true, y_pred) -> float:
+    """Spearman ρ: the Pearson correlation of the ranks (0 for a constant)."""
+    y_true, y_pred = _check(y_true, y_pred)
+    if _constant(y_true) or _constant(y_pred):
+        return 0.0
+    return float(stats.spearmanr(y_true, y_pred).statistic)
+
+
+def pearson(y_true, y_pred) -> float:
+    """Pearson r = cov(y, ŷ) / (σ_y σ_ŷ) (0 for a constant)."""
+    y_true, y_pred = _check(y_true, y_pred)
+    if _constant(y_true) or _constant(y_pred):
+        return 0.0
+    return float(stats.pearsonr(y_true, y_pred).statistic)
+
+
+def sparse_kendall_tau(y_true, y_pred, resolution: float = 0.001) -> float:
+    """Kendall τ after rounding ``y_pred`` to ``resolution`` × the range of ``y_true``.
+
+    As in NAS-Bench-301: differences smaller than 0.1 % of the target range are
+    ties, so that a predictor is not rewarded for ranking noise.
+    """
+    y_true, y_pred = _check(y_true, y_pred)
+    step = resolution * (y_true.max() - y_true.min())
+    if step > 0:
+        y_pred = np.round(y_pred / step) * step
+    return kendall_tau(y_true, y_pred)
+
+
+def precision_at_k(y_true, y_pred, k: int, higher_is_better: bool = True) -> float:
+    """|top_k(y) ∩ top_k(ŷ)| / k: the share of the true best k that are predicted best.
+
+    Ties are broken by position, the same way for both orders. ``k`` is capped
+    at n.
+    """
+    y_true, y_pred = _check(y_true, y_pred)
+    if not isinstance(k, int | np.integer) or k < 1:
+        raise SurrobenchError(f"k must be a positive integer, got {k!r}")
+    k = min(int(k), y_true.size)
+    sign = -1.0 if higher_is_better else 1.0
+    true_top = np.argsort(sign * y_true, kind="stable")[:k]
+    predicted_top = np.argsort(sign * y_pred, kind="stable")[:k]
+    return len(np.intersect1d(true_top, predicted_top)) / k
+
+
+def mae(y_true, y_pred) -> float:
+    """Mean absolute error ``mean |y − ŷ|``."""
+    y_true, y_pred = _check(y_true, y_pred)
+    return float(np.mean(np.abs(y_true - y_pred)))
+
+
+def rmse(y_true, y_pred) -> float:
+    """Root mean squared error ``√mean (y − ŷ)²``."""
+    y_true, y_pred = _check(y_true, y_pred)
+    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
+
+
+def score(y_true, y_pred, higher_is_better: bool = True) -> dict[str, float]:
+    """Every score the harness reports, by its result-column name."""
+    return {
+        "kendall_tau": kendall_tau(y_true, y_pred),
+        "spearman": spearman(y_true, y_pred),
+        "pearson": pearson(y_true, y_pred),
+        "sparse_kendall_tau": sparse_kendall_tau(y_true, y_pred),
+        "precision_at_10": precision_at_k(y_true, y_pred, 10, higher_is_better),
+        "precision_at_50": precision_at_k(y_true, y_pred, 50, higher_is_better),
+        "mae": mae(y_true, y_pred),
+        "rmse": rmse(y_true, y_pred),
+    }

@@ -1,0 +1,100 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from surrobench.datasets import load_benchmark
+from surrobench.errors import SurrobenchError
+
+
+def _table(nb201, n=40):
+    archs = nb201.sample(n, seed=0)
+    return pd.DataFrame(
+        {
+            "cell": [nb201.space.format(arch) for arch in archs],
+            "accuracy": nb201.query(archs),
+            "latency_ms": np.arange(n, dtype=float),
+        }
+    ), archs
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_user_table_loads_with_its_target(tmp_path, nb201, suffix):
+    frame, archs = _table(nb201)
+    path = tmp_path / f"mine{suffix}"
+    frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_parquet(path)
+    bench = load_benchmark(str(path), space="nb201", arch_column="cell", target="accuracy")
+    assert len(bench) == 40 and bench.target == "accuracy"
+    np.testing.assert_allclose(bench.query(archs), nb201.query(archs))
+    assert not bench.metric("latency_ms").higher_is_better
+
+
+def test_op_index_tuples_are_accepted(tmp_path, nb201):
+    archs = nb201.sample(5, seed=1)
+    path = tmp_path / "tuples.csv"
+    pd.DataFrame(
+        {"arch": [str(nb201.space.to_tuple(a)) for a in archs], "acc": range(5)}
+    ).to_csv(path, index=False)
+    bench = load_benchmark(str(path), space="nb201", arch_column="arch", target="acc")
+    assert bench.archs == archs
+
+
+def test_minimize_flips_the_direction(tmp_path, nb201):
+    frame, _ = _table(nb201)
+    path = tmp_path / "t.csv"
+    frame.to_csv(path, index=False)
+    bench = load_benchmark(
+        str(path), space="nb201", arch_column="cell", target="latency_ms", minimize=True
+    )
+    assert not bench.metric().higher_is_better
+
+
+def test_non_finite_targets_are_dropped_and_counted(tmp_path, nb201, caplog):
+    frame, _ = _table(nb201)
+    frame.loc[[3, 7], "accuracy"] = np.nan
+    frame.loc[11, "accuracy"] = np.inf
+    path = tmp_path / "t.csv"
+    frame.to_csv(path, index=False)
+    bench = load_benchmark(str(path), space="nb201", arch_column="cell", target="accuracy")
+    assert len(bench) == 37
+    assert "3 rows" in bench.description
+    assert "dropped 3 rows" in caplog.text
+
+
+def test_malformed_architecture_names_its_row(tmp_path, nb201):
+    frame, _ = _table(nb201)
+    frame.loc[5, "cell"] = "|nor_conv_3x3~0|+|oops"
+    path = tmp_path / "t.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(SurrobenchError, match="row 7"):
+        load_benchmark(str(path), space="nb201", arch_column="cell", target="accuracy")
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"space": "nb201", "arch_column": "cel", "target": "accuracy"}, "'cell'"),
+        ({"space": "nb201", "arch_column": "cell", "target": "acc"}, "'accuracy'"),
+        ({"space": "nb301", "arch_column": "cell", "target": "accuracy"}, "nb201"),
+        ({"arch_column": "cell", "target": "accuracy"}, "--space"),
+        ({"space": "nb201", "arch_column": "cell", "target": "cell"}, "not numeric"),
+    ],
+)
+def test_bad_table_options_are_named(tmp_path, nb201, options, message):
+    frame, _ = _table(nb201)
+    path = tmp_path / "t.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(SurrobenchError, match=message):
+        load_benchmark(str(path), **options)
+
+
+def test_missing_file_duplicate_rows_and_unknown_suffix(tmp_path, nb201):
+    with pytest.raises(SurrobenchError, match="does not exist"):
+        load_benchmark(str(tmp_path / "no.csv"), space="nb201", arch_column="a", target="b")
+    frame, _ = _table(nb201, 5)
+    doubled = pd.concat([frame, frame.iloc[[2]]])
+    path = tmp_path / "dup.csv"
+    doubled.to_csv(path, index=False)
+    with pytest.raises(SurrobenchError, match="rows 4 and 7"):
+        load_benchmark(str(path), space="nb201", arch_column="cell", target="accuracy")
+    with pytest.raises(SurrobenchError, match="unknown benchmark"):
+        load_benchmark(str(tmp_path / "t.xlsx"))
