@@ -14,7 +14,7 @@ from surrobench.datasets import benchmark_names, load_benchmark
 from surrobench.encodings import encoding_names
 from surrobench.errors import SurrobenchError
 from surrobench.eval import ResultStore, evaluate, format_leaderboard, leaderboard, plan
-from surrobench.eval.harness import RESULT_COLUMNS
+from surrobench.eval.harness import RESULT_COLUMNS, check_jobs
 from surrobench.io import write_atomic
 from surrobench.predictors import PREDICTORS
 
@@ -84,7 +84,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
             for m in bench.metrics.values()
             if not m.name.endswith("_std")
         )
-        print(f"{name:22s} {len(bench):6d} archs  target {bench.target}  metrics: {metrics}")
+        print(f"{name:22s} {len(bench):6d} archs  target {bench.target}  {metrics}")
     return 0
 
 
@@ -113,6 +113,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         test_size=args.test_size,
         metric=args.metric,
     )
+    check_jobs(bench, jobs)
     out = Path(args.out)
     print(bench.summary(), file=sys.stderr)
     if args.metric:
@@ -168,8 +169,11 @@ def cmd_list(kind: str):
             for name, cls in PREDICTORS.items():
                 needs = ", ".join(cls.needs) or "nothing"
                 default = getattr(cls, "default_encoding", "")
-                print(f"{name:8s} needs {needs}" + (f" (default {default})" if default else "")
-                      + ("; predictive std" if cls.has_uncertainty else ""))
+                print(
+                    f"{name:8s} needs {needs}"
+                    + (f" (default {default})" if default else "")
+                    + ("; predictive std" if cls.has_uncertainty else "")
+                )
         else:
             print("\n".join(encoding_names()))
         return 0
@@ -203,14 +207,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("evaluate", help="score predictors; write a leaderboard")
     _add_benchmark_options(run, positional=False)
-    run.add_argument("--predictors", type=_names, required=True, help="e.g. lgb,rf,nusvr")
+    run.add_argument(
+        "--predictors", type=_names, required=True, help="e.g. lgb,rf,nusvr"
+    )
     run.add_argument("--encoding", help="override each vector predictor's encoding")
     run.add_argument(
-        "--train-sizes", type=_int_list, default=[25, 50, 100, 200, 400],
+        "--train-sizes",
+        type=_int_list,
+        default=[25, 50, 100, 200, 400],
         help="comma-separated (default 25,50,100,200,400)",
     )
     run.add_argument(
-        "--seeds", type=_seeds, default=list(range(5)),
+        "--seeds",
+        type=_seeds,
+        default=list(range(5)),
         help="a count (5 = seeds 0..4) or a list 0,3,7 (default 5)",
     )
     run.add_argument("--test-size", type=int, default=1000, help="default 1000")

@@ -47,7 +47,9 @@ def load_benchmark(
                 f"a benchmark table like {name!r} also needs {', '.join(missing)}"
             )
         return load_table(name, space, arch_column, target, minimize=minimize)
-    raise unknown_name("benchmark", name, [*BUILTIN_BENCHMARKS, "FILE.csv", "FILE.parquet"])
+    raise unknown_name(
+        "benchmark", name, [*BUILTIN_BENCHMARKS, "FILE.csv", "FILE.parquet"]
+    )
 
 
 __all__ = ["Benchmark", "Metric", "benchmark_names", "load_benchmark", "load_table"]

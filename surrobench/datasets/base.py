@@ -117,8 +117,10 @@ class Benchmark:
             rows[i] = row
         return rows
 
-    def query(self, archs: Sequence[Architecture], metric: str | None = None) -> np.ndarray:
-        """Look up ``metric`` (default: the target) for each architecture; shape (n,)."""
+    def query(
+        self, archs: Sequence[Architecture], metric: str | None = None
+    ) -> np.ndarray:
+        """``metric`` (default: the target) of each architecture; shape (n,)."""
         return self.values(metric)[self.rows(archs)]
 
     def sample(self, n: int, seed: int = 0) -> list[Architecture]:
@@ -138,7 +140,9 @@ class Benchmark:
         if chosen.higher_is_better:
             order = order[::-1]
         rows = self.table.iloc[order[:k]].copy()
-        rows.insert(1, "structure", [self.space.describe(self.archs[i]) for i in order[:k]])
+        rows.insert(
+            1, "structure", [self.space.describe(self.archs[i]) for i in order[:k]]
+        )
         return rows
 
     def summary(self) -> str:

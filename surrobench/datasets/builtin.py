@@ -20,10 +20,14 @@ logger = logging.getLogger(__name__)
 
 ANALOG_ACCURACIES = {
     "baseline_accuracy": "accuracy of the network trained and run in full precision",
-    "ptq_accuracy": "accuracy after post-training 8-bit quantisation",
+    "ptq_accuracy": "accuracy after post-training quantisation",
     "qat_accuracy": "accuracy after quantisation-aware training",
-    "noisy_accuracy": "accuracy under simulated analog weight noise, no retraining",
-    "analog_accuracy": "accuracy on simulated analog hardware after noise-aware training",
+    "noisy_accuracy": (
+        "accuracy of the full-precision weights on a simulated noisy analog crossbar"
+    ),
+    "analog_accuracy": (
+        "accuracy on a simulated analog crossbar after hardware-aware training"
+    ),
 }
 DRIFT_SECONDS = (60, 3600, 86400, 2592000)
 
@@ -69,8 +73,12 @@ def load_nb201_cifar10() -> Benchmark:
         for seconds in DRIFT_SECONDS:
             name = f"{kind}_drift_{seconds}"
             metrics.append(
-                Metric(name, True, f"{kind} network's accuracy {seconds} s after "
-                "programming analog hardware")
+                Metric(
+                    name,
+                    True,
+                    f"{kind} network's accuracy {seconds} s after "
+                    "programming analog hardware",
+                )
             )
             metrics.append(
                 Metric(f"{name}_std", False, f"spread of {name} over repeated runs")
@@ -85,7 +93,8 @@ def load_nb201_cifar10() -> Benchmark:
         description=(
             "CIFAR-10 accuracy (%) of each NAS-Bench-201 cell trained in full "
             "precision, as released in AnalogNAS-Bench (package analog-nasbench "
-            "0.1.3); analog, quantised and drift accuracies kept as extra metrics"
+            "0.1.3; split and epochs as in that paper, not recorded in the package); "
+            "analog, quantised and drift accuracies kept as extra metrics"
         ),
     )
     logger.info("loaded %s", benchmark.summary())

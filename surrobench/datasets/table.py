@@ -64,7 +64,9 @@ def load_table(
     table = _read(path)
     for kind, column in (("architecture column", arch_column), ("target", target)):
         if column not in table.columns:
-            raise unknown_name(f"{kind} in {path.name}", column, map(str, table.columns))
+            raise unknown_name(
+                f"{kind} in {path.name}", column, map(str, table.columns)
+            )
     if not pd.api.types.is_numeric_dtype(table[target]):
         raise SurrobenchError(
             f"target column {target!r} in {path.name} is not numeric "
@@ -75,7 +77,10 @@ def load_table(
     dropped = int((~finite).sum())
     if dropped:
         logger.warning(
-            "%s: dropped %d rows whose %s is NaN or infinite", path.name, dropped, target
+            "%s: dropped %d rows whose %s is NaN or infinite",
+            path.name,
+            dropped,
+            target,
         )
     table = table[finite]
 
@@ -107,7 +112,9 @@ def load_table(
             lower = minimize
         else:
             lower = any(word in str(column).lower() for word in LOWER_IS_BETTER_WORDS)
-        metrics.append(Metric(str(column), not lower, f"column {column} of {path.name}"))
+        metrics.append(
+            Metric(str(column), not lower, f"column {column} of {path.name}")
+        )
     description = f"column {target!r} of {path}"
     if dropped:
         description += f" ({dropped} rows with a non-finite target dropped)"

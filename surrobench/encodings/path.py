@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import product
+from itertools import pairwise, product
 
 import numpy as np
 
@@ -23,7 +23,7 @@ def routes(arch: Architecture) -> list[list[int]]:
         if route[-1] == arch.output:
             found.append(route)
             continue
-        stack.extend(route + [nxt] for nxt in successors[route[-1]])
+        stack.extend([*route, nxt] for nxt in successors[route[-1]])
     return sorted(found)
 
 
@@ -65,8 +65,10 @@ class PathEncoding(Encoding):
         base = len(vocabulary)
         offsets = np.cumsum([0] + [base**k for k in range(1, self._max_length(space))])
         # Position of each space op in the vocabulary; -1 for the null op.
-        remap = np.array([vocabulary.index(op) if op in vocabulary else -1
-                          for op in space.ops] + [-1])
+        remap = np.array(
+            [vocabulary.index(op) if op in vocabulary else -1 for op in space.ops]
+            + [-1]
+        )
         slots = {slot: i for i, slot in enumerate(space.op_slots)}
         indices = remap[op_indices(archs, space)]  # -1 (absent) maps to remap[-1]
 
@@ -78,12 +80,13 @@ class PathEncoding(Encoding):
             rows = np.array(rows)
             for route in routes(archs[rows[0]]):
                 if space.ops_on == "edges":
-                    columns = [slots[pair] for pair in zip(route, route[1:])]
+                    columns = [slots[pair] for pair in pairwise(route)]
                 else:
                     columns = [slots[node] for node in route[1:-1]]
                 ops = indices[np.ix_(rows, columns)]
                 valid = (ops >= 0).all(axis=1)
-                index = offsets[len(columns) - 1] + ops @ (base ** np.arange(
-                    len(columns) - 1, -1, -1))
+                index = offsets[len(columns) - 1] + ops @ (
+                    base ** np.arange(len(columns) - 1, -1, -1)
+                )
                 features[rows[valid], index[valid]] = 1.0
         return features

@@ -112,7 +112,9 @@ def encoding_label(job: Job) -> str:
 def run_job(job: Job, benchmark: Benchmark) -> dict:
     """Fit and score one job; returns a row with :data:`RESULT_COLUMNS`."""
     metric = benchmark.metric(job.metric)
-    train_rows, test_rows = split(len(benchmark), job.train_size, job.test_size, job.seed)
+    train_rows, test_rows = split(
+        len(benchmark), job.train_size, job.test_size, job.seed
+    )
     values = benchmark.values(metric.name)
     train = [benchmark.archs[i] for i in train_rows]
     test = [benchmark.archs[i] for i in test_rows]
@@ -160,6 +162,13 @@ def plan(
     ]
 
 
+def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
+    """Raise for a job that cannot run on ``benchmark``, before any job runs."""
+    for job in jobs:
+        check_train_size(job.train_size, len(benchmark), benchmark.name)
+        benchmark.metric(job.metric)
+
+
 def evaluate(
     benchmark: Benchmark,
     jobs: Sequence[Job],
@@ -174,9 +183,7 @@ def evaluate(
         store: finished results; each new one is committed as soon as it ends.
         on_result: called as ``on_result(index, total, row, reused)`` per job.
     """
-    for job in jobs:
-        check_train_size(job.train_size, len(benchmark), benchmark.name)
-        benchmark.metric(job.metric)
+    check_jobs(benchmark, jobs)
     store = store if store is not None else ResultStore()
     rows = []
     for index, job in enumerate(jobs):
@@ -188,7 +195,10 @@ def evaluate(
             store.put(config, row)
             logger.info(
                 "%s %s n=%d seed=%d: kendall_tau=%.3f",
-                benchmark.name, job.predictor, job.train_size, job.seed,
+                benchmark.name,
+                job.predictor,
+                job.train_size,
+                job.seed,
                 row["kendall_tau"],
             )
         rows.append(row)

@@ -52,22 +52,34 @@ def _cell(mean: float, half_width: float, digits: int) -> str:
 
 def format_leaderboard(board: pd.DataFrame, markdown: bool = False) -> str:
     """The leaderboard as a text or Markdown table, mean ± 95 % half-width."""
-    header = ["train_size", "rank", "predictor", "encoding", "seeds", "kendall_tau",
-              "spearman", "precision_at_10", "fit_s", "query_s"]
+    header = [
+        "train_size",
+        "rank",
+        "predictor",
+        "encoding",
+        "seeds",
+        "kendall_tau",
+        "spearman",
+        "precision_at_10",
+        "fit_s",
+        "query_s",
+    ]
     lines = []
     for _, row in board.iterrows():
-        lines.append([
-            str(row.train_size),
-            str(row["rank"]),
-            row.predictor,
-            row.encoding or "-",
-            str(row.seeds),
-            _cell(row.kendall_tau_mean, row.kendall_tau_ci95, 3),
-            _cell(row.spearman_mean, row.spearman_ci95, 3),
-            _cell(row.precision_at_10_mean, row.precision_at_10_ci95, 2),
-            f"{row.fit_seconds_mean:.3f}",
-            f"{row.query_seconds_mean:.3f}",
-        ])
+        lines.append(
+            [
+                str(row.train_size),
+                str(row["rank"]),
+                row.predictor,
+                row.encoding or "-",
+                str(row.seeds),
+                _cell(row.kendall_tau_mean, row.kendall_tau_ci95, 3),
+                _cell(row.spearman_mean, row.spearman_ci95, 3),
+                _cell(row.precision_at_10_mean, row.precision_at_10_ci95, 2),
+                f"{row.fit_seconds_mean:.3f}",
+                f"{row.query_seconds_mean:.3f}",
+            ]
+        )
     if markdown:
         rows = [header, ["---"] * len(header), *lines]
         return "\n".join("| " + " | ".join(cells) + " |" for cells in rows)

@@ -22,7 +22,9 @@ def _check(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
             f"{y_true.shape} and {y_pred.shape}"
         )
     if y_true.size < 2:
-        raise SurrobenchError(f"scoring needs at least 2 architectures, got {y_true.size}")
+        raise SurrobenchError(
+            f"scoring needs at least 2 architectures, got {y_true.size}"
+        )
     if not (np.isfinite(y_true).all() and np.isfinite(y_pred).all()):
         raise SurrobenchError("y_true and y_pred must be finite")
     return y_true, y_pred

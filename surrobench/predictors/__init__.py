@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from surrobench.encodings import get_encoding
 from surrobench.errors import SurrobenchError, unknown_name
 from surrobench.predictors.base import Predictor, VectorPredictor
 from surrobench.predictors.svr import NuSVRPredictor
@@ -20,6 +21,7 @@ def make_predictor(name: str, encoding: str | None = None, seed: int = 0) -> Pre
     if encoding is not None:
         if "encoding" not in cls.needs:
             raise SurrobenchError(f"predictor {name!r} takes no --encoding")
+        get_encoding(encoding)  # an unknown name fails here, before any work
         return cls(encoding=encoding, seed=seed)
     return cls(seed=seed)
 
@@ -28,4 +30,10 @@ def predictor_names() -> list[str]:
     return list(PREDICTORS)
 
 
-__all__ = ["PREDICTORS", "Predictor", "VectorPredictor", "make_predictor", "predictor_names"]
+__all__ = [
+    "PREDICTORS",
+    "Predictor",
+    "VectorPredictor",
+    "make_predictor",
+    "predictor_names",
+]

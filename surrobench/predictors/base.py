@@ -9,8 +9,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from surrobench.encodings import get_encoding
 from surrobench.architecture import Architecture
+from surrobench.encodings import get_encoding
 from surrobench.errors import SurrobenchError
 from surrobench.spaces import SearchSpace, get_space
 
@@ -60,7 +60,9 @@ class Predictor(ABC):
             return np.empty(0)
         return np.asarray(self._predict(archs), dtype=float).reshape(len(archs))
 
-    def predict_dist(self, archs: Sequence[Architecture]) -> tuple[np.ndarray, np.ndarray]:
+    def predict_dist(
+        self, archs: Sequence[Architecture]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Predictive mean and standard deviation; each of shape (n,)."""
         if not self.has_uncertainty:
             raise SurrobenchError(
@@ -145,7 +147,9 @@ def _check_train_set(
         )
     first = archs[0]
     if not isinstance(first, Architecture):
-        raise SurrobenchError(f"expected Architecture objects, got {type(first).__name__}")
+        raise SurrobenchError(
+            f"expected Architecture objects, got {type(first).__name__}"
+        )
     space = get_space(first.space)
     space.check_all(archs)
     try:

@@ -104,5 +104,7 @@ class RandomForestPredictor(VectorPredictor):
         return self.model_.predict(features)
 
     def _predict_dist_features(self, features):
-        per_tree = np.stack([tree.predict(features) for tree in self.model_.estimators_])
+        per_tree = np.stack(
+            [tree.predict(features) for tree in self.model_.estimators_]
+        )
         return per_tree.mean(axis=0), per_tree.std(axis=0)

@@ -89,7 +89,9 @@ class NB201Space(SearchSpace):
             try:
                 indices = ast.literal_eval(text)
             except (ValueError, SyntaxError):
-                raise SurrobenchError(f"malformed NB201 op-index tuple {text!r}") from None
+                raise SurrobenchError(
+                    f"malformed NB201 op-index tuple {text!r}"
+                ) from None
             if not isinstance(indices, tuple):
                 raise SurrobenchError(f"malformed NB201 op-index tuple {text!r}")
             return self.from_tuple(indices)
@@ -124,7 +126,9 @@ class NB201Space(SearchSpace):
         self.check(arch)
         stages = []
         for target in (1, 2, 3):
-            cells = [f"{arch.edge_op(source, target)}~{source}" for source in range(target)]
+            cells = [
+                f"{arch.edge_op(source, target)}~{source}" for source in range(target)
+            ]
             stages.append("|" + "|".join(cells) + "|")
         return "+".join(stages)
 

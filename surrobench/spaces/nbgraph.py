@@ -57,8 +57,9 @@ class NBGraphSpace(SearchSpace):
             raise SurrobenchError(f"NAS-Bench-Graph needs four operations, got {ops}")
         for op in ops:
             if op not in self.ops:
+                valid = ", ".join(self.ops)
                 raise SurrobenchError(
-                    f"unknown {self.name} operation {op!r}; valid: {', '.join(self.ops)}"
+                    f"unknown {self.name} operation {op!r}; valid: {valid}"
                 )
         read = set(link)
         edges = [(source, target) for target, source in enumerate(link, start=1)]
@@ -144,7 +145,9 @@ class NBGraphSpace(SearchSpace):
             if rng.random() < 0.5 and node > 0:
                 new_link[node] = int(rng.choice([s for s in range(node + 1)]))
             else:
-                new_ops[node] = str(rng.choice([op for op in self.ops if op != ops[node]]))
+                new_ops[node] = str(
+                    rng.choice([op for op in self.ops if op != ops[node]])
+                )
             if all(op == "skip" for op in new_ops):
                 continue
             candidate = self.canonicalize(self.from_link_ops(new_link, new_ops))

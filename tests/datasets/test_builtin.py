@@ -44,7 +44,9 @@ def test_query_sample_and_top_agree(cora):
     assert values.shape == (5,)
     rows = cora.rows(archs)
     np.testing.assert_array_equal(values, cora.values()[rows])
-    np.testing.assert_array_equal(cora.query(archs, "latency"), cora.values("latency")[rows])
+    np.testing.assert_array_equal(
+        cora.query(archs, "latency"), cora.values("latency")[rows]
+    )
     top = cora.top(5)
     assert list(top["valid_perf"]) == sorted(cora.values(), reverse=True)[:5]
     fastest = cora.top(3, "latency")
@@ -73,5 +75,7 @@ def test_restricted_unpickler_refuses_other_classes(tmp_path):
 
     path = tmp_path / "evil.bench"
     path.write_bytes(pickle.dumps({0: Sneaky()}))
-    with pytest.raises(pickle.UnpicklingError, match=r"refusing to load builtins\.print"):
+    with pytest.raises(
+        pickle.UnpicklingError, match=r"refusing to load builtins\.print"
+    ):
         load_restricted(path, NUMPY_SCALARS)

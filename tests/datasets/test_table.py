@@ -22,7 +22,9 @@ def test_user_table_loads_with_its_target(tmp_path, nb201, suffix):
     frame, archs = _table(nb201)
     path = tmp_path / f"mine{suffix}"
     frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_parquet(path)
-    bench = load_benchmark(str(path), space="nb201", arch_column="cell", target="accuracy")
+    bench = load_benchmark(
+        str(path), space="nb201", arch_column="cell", target="accuracy"
+    )
     assert len(bench) == 40 and bench.target == "accuracy"
     np.testing.assert_allclose(bench.query(archs), nb201.query(archs))
     assert not bench.metric("latency_ms").higher_is_better
@@ -54,7 +56,9 @@ def test_non_finite_targets_are_dropped_and_counted(tmp_path, nb201, caplog):
     frame.loc[11, "accuracy"] = np.inf
     path = tmp_path / "t.csv"
     frame.to_csv(path, index=False)
-    bench = load_benchmark(str(path), space="nb201", arch_column="cell", target="accuracy")
+    bench = load_benchmark(
+        str(path), space="nb201", arch_column="cell", target="accuracy"
+    )
     assert len(bench) == 37
     assert "3 rows" in bench.description
     assert "dropped 3 rows" in caplog.text
@@ -89,7 +93,9 @@ def test_bad_table_options_are_named(tmp_path, nb201, options, message):
 
 def test_missing_file_duplicate_rows_and_unknown_suffix(tmp_path, nb201):
     with pytest.raises(SurrobenchError, match="does not exist"):
-        load_benchmark(str(tmp_path / "no.csv"), space="nb201", arch_column="a", target="b")
+        load_benchmark(
+            str(tmp_path / "no.csv"), space="nb201", arch_column="a", target="b"
+        )
     frame, _ = _table(nb201, 5)
     doubled = pd.concat([frame, frame.iloc[[2]]])
     path = tmp_path / "dup.csv"

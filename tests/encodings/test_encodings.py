@@ -19,9 +19,17 @@ def test_onehot_of_a_hand_worked_cell():
     names = encoding.feature_names(NB201)
     on = {name for name, value in zip(names, features) if value}
     assert on == {
-        "adj0-1", "adj0-3", "adj1-2", "adj1-3", "adj2-3",  # 0→2 is 'none'
-        "edge0-1=nor_conv_3x3", "edge0-2=none", "edge0-3=skip_connect",
-        "edge1-2=avg_pool_3x3", "edge1-3=nor_conv_1x1", "edge2-3=nor_conv_3x3",
+        "adj0-1",
+        "adj0-3",
+        "adj1-2",
+        "adj1-3",
+        "adj2-3",  # 0→2 is 'none'
+        "edge0-1=nor_conv_3x3",
+        "edge0-2=none",
+        "edge0-3=skip_connect",
+        "edge1-2=avg_pool_3x3",
+        "edge1-3=nor_conv_1x1",
+        "edge2-3=nor_conv_3x3",
     }
     assert features.dtype == np.float32 and features.shape == (36,)
 

@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+from scipy import stats
+
+from surrobench.errors import SurrobenchError
+from surrobench.eval import metrics
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=300)
+    return y, y + rng.normal(scale=0.8, size=300)
+
+
+def test_correlations_match_scipy(pairs):
+    y, p = pairs
+    assert metrics.kendall_tau(y, p) == pytest.approx(stats.kendalltau(y, p).statistic)
+    assert metrics.spearman(y, p) == pytest.approx(stats.spearmanr(y, p).statistic)
+    assert metrics.pearson(y, p) == pytest.approx(stats.pearsonr(y, p).statistic)
+
+
+def test_correlations_on_ties_match_scipy():
+    y = np.array([1, 2, 2, 3, 4, 4, 5.0])
+    p = np.array([1, 1, 2, 3, 3, 5, 4.0])
+    assert metrics.kendall_tau(y, p) == pytest.approx(stats.kendalltau(y, p).statistic)
+
+
+def test_errors_match_numpy(pairs):
+    y, p = pairs
+    assert metrics.mae(y, p) == pytest.approx(np.abs(y - p).mean())
+    assert metrics.rmse(y, p) == pytest.approx(np.sqrt(((y - p) ** 2).mean()))
+
+
+def test_precision_at_k_by_hand():
+    y = np.array([10.0, 9, 8, 7, 6, 5])
+    p = np.array([10.0, 1, 9, 8, 2, 3])  # predicted top 3: rows 0, 2, 3
+    assert metrics.precision_at_k(y, p, 3) == pytest.approx(2 / 3)  # true: 0, 1, 2
+    # Lower is better: true best 3 are rows 3, 4, 5; predicted best 1, 4, 5.
+    assert metrics.precision_at_k(y, p, 3, higher_is_better=False) == pytest.approx(
+        2 / 3
+    )
+    assert metrics.precision_at_k(y, p, 100) == 1.0
+
+
+def test_sparse_kendall_tau_ties_differences_below_the_resolution():
+    y = np.array([0.0, 1.0, 2.0, 3.0, 100.0])
+    p = np.array([0.0, 0.01, 0.02, 0.03, 100.0])  # steps below 0.1 % of the range
+    assert metrics.kendall_tau(y, p) == pytest.approx(1.0)
+    sparse = metrics.sparse_kendall_tau(y, p)
+    rounded = np.round(p / 0.1) * 0.1
+    assert sparse == pytest.approx(stats.kendalltau(y, rounded).statistic)
+    assert sparse < 1.0
+
+
+def test_constant_predictions_rank_nothing():
+    y = np.arange(10.0)
+    assert metrics.kendall_tau(y, np.ones(10)) == 0.0
+    assert metrics.spearman(y, np.ones(10)) == 0.0
+
+
+@pytest.mark.parametrize(
+    "y, p",
+    [
+        ([1.0, 2.0], [1.0]),
+        ([1.0], [1.0]),
+        ([1.0, np.nan], [1.0, 2.0]),
+        ([[1.0]], [[1.0]]),
+    ],
+)
+def test_bad_shapes_and_values(y, p):
+    with pytest.raises(SurrobenchError):
+        metrics.kendall_tau(y, p)
+
+
+def test_direction_matters_for_top_k_only(pairs):
+    y, p = pairs
+    high = metrics.score(y, p, higher_is_better=True)
+    low = metrics.score(y, p, higher_is_better=False)
+    assert high["kendall_tau"] == low["kendall_tau"]
+    flipped = metrics.score(-y, -p, higher_is_better=False)
+    assert flipped["precision_at_50"] == high["precision_at_50"]

@@ -1,0 +1,125 @@
+"""One conformance suite that every registered predictor passes."""
+
+import numpy as np
+import pytest
+
+from surrobench.errors import SurrobenchError
+from surrobench.predictors import PREDICTORS, make_predictor, predictor_names
+
+ALL = predictor_names()
+
+
+@pytest.fixture(scope="module")
+def data(nb201):
+    train = nb201.sample(60, seed=0)
+    test = nb201.sample(500, seed=1)
+    return train, nb201.query(train), test, nb201.query(test)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_fits_and_predicts_the_right_shape(name, data):
+    train, y, test, y_test = data
+    model = make_predictor(name, seed=0)
+    assert model.fit(train, y) is model
+    predictions = model.predict(test)
+    assert predictions.shape == (len(test),) and np.isfinite(predictions).all()
+    assert model.predict([]).shape == (0,)
+    # A real model ranks better than chance on held-out cells.
+    from surrobench.eval import kendall_tau
+
+    assert kendall_tau(y_test, predictions) > 0.2
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_deterministic_under_a_seed(name, data):
+    train, y, test, _ = data
+    first = make_predictor(name, seed=3).fit(train, y).predict(test)
+    second = make_predictor(name, seed=3).fit(train, y).predict(test)
+    np.testing.assert_array_equal(first, second)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_constant_target(name, data):
+    train, _, test, _ = data
+    predictions = (
+        make_predictor(name).fit(train, np.full(len(train), 42.0)).predict(test)
+    )
+    np.testing.assert_allclose(predictions, 42.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_train_set_of_two(name, data):
+    train, y, test, _ = data
+    predictions = make_predictor(name).fit(train[:2], y[:2]).predict(test)
+    assert predictions.shape == (len(test),) and np.isfinite(predictions).all()
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_duplicate_architectures(name, data):
+    train, y, test, _ = data
+    doubled = train[:20] + train[:20]
+    predictions = make_predictor(name).fit(doubled, np.concatenate([y[:20], y[:20]]))
+    assert np.isfinite(predictions.predict(test)).all()
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_encoding_is_accepted(name, data):
+    train, y, test, _ = data
+    if "encoding" not in PREDICTORS[name].needs:
+        pytest.skip("takes no encoding")
+    for encoding in ("onehot", "categorical", "path", "onehot+path"):
+        model = make_predictor(name, encoding=encoding).fit(train, y)
+        assert model.predict(test[:5]).shape == (5,)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_uncertainty_where_declared(name, data):
+    train, y, test, _ = data
+    model = make_predictor(name).fit(train, y)
+    if PREDICTORS[name].has_uncertainty:
+        mean, std = model.predict_dist(test)
+        assert mean.shape == std.shape == (len(test),)
+        assert (std >= 0).all() and std.max() > 0
+    else:
+        with pytest.raises(SurrobenchError, match="no predictive uncertainty"):
+            model.predict_dist(test)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_params_are_stored_not_learned(name):
+    model = make_predictor(name, seed=7)
+    params = model.get_params()
+    assert params["seed"] == 7
+    assert not [key for key in vars(model) if key.endswith("_")]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_bad_input_is_rejected_clearly(name, data, cora):
+    train, y, test, _ = data
+    model = make_predictor(name)
+    with pytest.raises(SurrobenchError, match="fit before predict"):
+        model.predict(test)
+    bad = y.copy()
+    bad[4] = np.nan
+    cases = [
+        ((train, bad), "NaN or infinite"),
+        ((train, y[:-1]), "targets of shape"),
+        ((train[:1], y[:1]), "at least 2"),
+        ((["|none~0|"] * 3, y[:3]), "Architecture"),
+        ((train[:5] + cora.archs[:5], y[:10]), "space"),
+        ((train, ["a"] * len(train)), "numbers"),
+        (("abc", y[:3]), "sequence"),
+    ]
+    for args, message in cases:
+        with pytest.raises(SurrobenchError, match=message):
+            model.fit(*args)
+    model.fit(train, y)
+    with pytest.raises(SurrobenchError, match="space"):
+        model.predict(cora.archs[:3])
+
+
+def test_unknown_predictor_and_encoding_are_named():
+    with pytest.raises(SurrobenchError, match="did you mean 'lgb'"):
+        make_predictor("lgbm")
+    with pytest.raises(SurrobenchError, match="unknown encoding"):
+        make_predictor("rf", encoding="onehto")
