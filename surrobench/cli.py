@@ -114,6 +114,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         metric=args.metric,
     )
     check_jobs(bench, jobs)
+    if args.workers < 1:
+        raise SurrobenchError(f"--workers must be at least 1, got {args.workers}")
     out = Path(args.out)
     print(bench.summary(), file=sys.stderr)
     if args.metric:
@@ -133,26 +135,28 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     with ResultStore(out / "results.sqlite") as store:
         try:
-            evaluate(bench, jobs, store=store, on_result=progress)
+            results = evaluate(
+                bench, jobs, store=store, on_result=progress, workers=args.workers
+            )
         except KeyboardInterrupt:
-            _write_outputs(out, finished, bench)
+            _write_outputs(out, pd.DataFrame(finished, columns=RESULT_COLUMNS), bench)
             print(
                 f"interrupted: {len(finished)} of {len(jobs)} jobs finished and kept "
                 f"in {out}; run the same command to resume",
                 file=sys.stderr,
             )
             return 130
-    board = _write_outputs(out, finished, bench)
+    board = _write_outputs(out, results, bench)
+    print(bench.summary())
     print(format_leaderboard(board))
     print(f"wrote {out / 'results.csv'}, {out / 'leaderboard.md'}", file=sys.stderr)
     return 0
 
 
-def _write_outputs(out: Path, rows: list[dict], bench) -> pd.DataFrame:
-    results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+def _write_outputs(out: Path, results: pd.DataFrame, bench) -> pd.DataFrame:
     write_atomic(out / "results.csv", results.to_csv(index=False))
-    board = leaderboard(results) if rows else pd.DataFrame()
-    if rows:
+    board = leaderboard(results) if len(results) else pd.DataFrame()
+    if len(results):
         write_atomic(out / "leaderboard.csv", board.to_csv(index=False))
         markdown = (
             f"# Leaderboard: {bench.name}\n\n{bench.summary()}\n\n"
@@ -225,6 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--test-size", type=int, default=1000, help="default 1000")
     run.add_argument("--metric", help="predict this metric (default: the target)")
+    run.add_argument(
+        "--workers", type=int, default=1, help="processes running jobs (default 1)"
+    )
     run.add_argument("--out", required=True, help="folder for results and store")
     run.set_defaults(run=cmd_evaluate)
     return parser

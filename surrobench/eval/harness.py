@@ -10,8 +10,10 @@ train sets of one seed are nested across train sizes.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -174,6 +176,7 @@ def evaluate(
     jobs: Sequence[Job],
     store: ResultStore | None = None,
     on_result: Callable[[int, int, dict, bool], None] | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Run ``jobs`` (skipping those the store has finished); one row per job.
 
@@ -181,27 +184,82 @@ def evaluate(
         benchmark: where architectures and their true values come from.
         jobs: from :func:`plan`.
         store: finished results; each new one is committed as soon as it ends.
-        on_result: called as ``on_result(index, total, row, reused)`` per job.
+        on_result: called as ``on_result(done, total, row, reused)`` as each job
+            finishes, ``done`` counting from 0 in the order jobs finish.
+        workers: processes that run jobs side by side; results do not depend
+            on it, since every job is seeded on its own.
+
+    Returns:
+        One row per job, in the order of ``jobs``, with :data:`RESULT_COLUMNS`.
     """
     check_jobs(benchmark, jobs)
+    if not isinstance(workers, int | np.integer) or workers < 1:
+        raise SurrobenchError(f"workers must be an integer ≥ 1, got {workers!r}")
     store = store if store is not None else ResultStore()
-    rows = []
+    rows: list[dict | None] = [None] * len(jobs)
+    pending = []
+
+    def finish(index: int, row: dict, reused: bool) -> None:
+        rows[index] = row
+        if on_result is not None:
+            done = sum(r is not None for r in rows) - 1
+            on_result(done, len(jobs), row, reused)
+
     for index, job in enumerate(jobs):
         config = job_config(job, benchmark)
-        row = store.get(config)
-        reused = row is not None
-        if not reused:
-            row = run_job(job, benchmark)
-            store.put(config, row)
-            logger.info(
-                "%s %s n=%d seed=%d: kendall_tau=%.3f",
-                benchmark.name,
-                job.predictor,
-                job.train_size,
-                job.seed,
-                row["kendall_tau"],
-            )
-        rows.append(row)
-        if on_result is not None:
-            on_result(index, len(jobs), row, reused)
+        stored = store.get(config)
+        if stored is None:
+            pending.append((index, job, config))
+        else:
+            finish(index, stored, reused=True)
+
+    for index, job, config, row in _run_pending(benchmark, pending, workers):
+        store.put(config, row)
+        logger.info(
+            "%s %s n=%d seed=%d: kendall_tau=%.3f",
+            benchmark.name,
+            job.predictor,
+            job.train_size,
+            job.seed,
+            row["kendall_tau"],
+        )
+        finish(index, row, reused=False)
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def _run_pending(benchmark: Benchmark, pending: list, workers: int):
+    """Yield ``(index, job, config, row)`` as each pending job finishes."""
+    if workers == 1 or len(pending) < 2:
+        for index, job, config in pending:
+            yield index, job, config, run_job(job, benchmark)
+        return
+    # Spawned workers start clean (no inherited torch or BLAS thread state) and
+    # each receives the benchmark once.
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(pending)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(benchmark,),
+    )
+    try:
+        futures = {
+            pool.submit(_run_in_worker, job): (index, job, config)
+            for index, job, config in pending
+        }
+        for future in as_completed(futures):
+            index, job, config = futures[future]
+            yield index, job, config, future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_worker_benchmark: Benchmark | None = None
+
+
+def _start_worker(benchmark: Benchmark) -> None:
+    global _worker_benchmark
+    _worker_benchmark = benchmark
+
+
+def _run_in_worker(job: Job) -> dict:
+    return run_job(job, _worker_benchmark)

@@ -134,3 +134,19 @@ def test_plan_rejects_bad_names_before_any_work():
         plan(["rf"], [10], [0], encoding="pth")
     with pytest.raises(SurrobenchError, match="test size"):
         plan(["rf"], [10], [0], test_size=1)
+
+
+def test_parallel_workers_give_the_same_scores(nb201):
+    jobs = plan(["rf", "nusvr"], [30], [0, 1], test_size=200)
+    serial = evaluate(nb201, jobs)
+    finished = []
+    parallel = evaluate(
+        nb201, jobs, workers=2, on_result=lambda *args: finished.append(args[0])
+    )
+    timing = ["fit_seconds", "query_seconds"]
+    pd.testing.assert_frame_equal(
+        serial.drop(columns=timing), parallel.drop(columns=timing)
+    )
+    assert finished == [0, 1, 2, 3]
+    with pytest.raises(SurrobenchError, match="workers"):
+        evaluate(nb201, jobs, workers=0)

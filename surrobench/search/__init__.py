@@ -1,0 +1,1 @@
+"""Search loops that drive a NAS search with any predictor as the surrogate."""
