@@ -61,8 +61,20 @@ def _add_benchmark_options(parser: argparse.ArgumentParser, positional: bool) ->
     table.add_argument("--space", help="search space of the table's architectures")
     table.add_argument("--arch-column", help="column holding each architecture")
     table.add_argument("--target", help="numeric column to predict")
-    table.add_argument(
-        "--minimize", action="store_true", help="the target is better when lower"
+    direction = table.add_mutually_exclusive_group()
+    direction.add_argument(
+        "--minimize",
+        dest="minimize",
+        action="store_const",
+        const=True,
+        help="the target is better when lower",
+    )
+    direction.add_argument(
+        "--maximize",
+        dest="minimize",
+        action="store_const",
+        const=False,
+        help="the target is better when higher",
     )
 
 
@@ -149,7 +161,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     board = _write_outputs(out, results, bench)
     print(bench.summary())
     print(format_leaderboard(board))
-    print(f"wrote {out / 'results.csv'}, {out / 'leaderboard.md'}", file=sys.stderr)
+    written = ["results.csv", "leaderboard.md", "leaderboard.csv", "results.sqlite"]
+    print(f"wrote {', '.join(str(out / name) for name in written)}", file=sys.stderr)
     return 0
 
 
@@ -248,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     except SurrobenchError as error:
         print(f"surrobench: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("surrobench: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -19,11 +19,13 @@ def load_benchmark(
     space: str | None = None,
     arch_column: str | None = None,
     target: str | None = None,
-    minimize: bool = False,
+    minimize: bool | None = None,
 ) -> Benchmark:
     """A built-in benchmark by name, or a user's ``.csv`` / ``.parquet`` table.
 
-    A table also needs ``space``, ``arch_column`` and ``target``.
+    A table also needs ``space``, ``arch_column`` and ``target``; ``minimize``
+    says which way the target is better (None: judged by its name, so that
+    ``latency_ms`` is lower-is-better and ``val_acc`` higher-is-better).
     """
     if name in BUILTIN_BENCHMARKS:
         if space or arch_column or target:

@@ -15,7 +15,8 @@ from surrobench.spaces import get_space
 logger = logging.getLogger(__name__)
 
 TABLE_SUFFIXES = (".csv", ".parquet")
-# Columns whose names say smaller is better; any other metric counts as a score.
+# Columns whose names say smaller is better; any other column counts as a score
+# unless the caller says otherwise for the target.
 LOWER_IS_BETTER_WORDS = ("latency", "loss", "error", "time", "param", "flops", "para")
 
 
@@ -43,7 +44,7 @@ def load_table(
     space: str,
     arch_column: str,
     target: str,
-    minimize: bool = False,
+    minimize: bool | None = None,
 ) -> Benchmark:
     """Load a table with one architecture per row as a :class:`Benchmark`.
 
@@ -53,7 +54,8 @@ def load_table(
         arch_column: column with each architecture in the space's native string
             form (official NB201 string, op-index tuple or canonical string).
         target: numeric column to predict.
-        minimize: the target is better when lower (a latency, an error).
+        minimize: True where the target is better when lower, False where
+            higher; None judges by its name, as for every other column.
 
     Rows whose target is NaN or infinite are dropped and counted in a warning
     and in the benchmark's description; a malformed architecture is an error
@@ -77,7 +79,7 @@ def load_table(
     dropped = int((~finite).sum())
     if dropped:
         logger.warning(
-            "%s: dropped %d rows whose %s is NaN or infinite",
+            "%s: dropped %d row(s) whose %s is NaN or infinite",
             path.name,
             dropped,
             target,
@@ -108,16 +110,15 @@ def load_table(
     ]
     metrics = []
     for column in metric_columns:
-        if column == target:
+        lower = any(word in str(column).lower() for word in LOWER_IS_BETTER_WORDS)
+        if column == target and minimize is not None:
             lower = minimize
-        else:
-            lower = any(word in str(column).lower() for word in LOWER_IS_BETTER_WORDS)
         metrics.append(
             Metric(str(column), not lower, f"column {column} of {path.name}")
         )
     description = f"column {target!r} of {path}"
     if dropped:
-        description += f" ({dropped} rows with a non-finite target dropped)"
+        description += f" ({dropped} row(s) with a non-finite target dropped)"
     return Benchmark(
         str(path),
         search_space,

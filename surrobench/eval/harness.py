@@ -151,11 +151,18 @@ def plan(
     test_size: int = DEFAULT_TEST_SIZE,
     metric: str | None = None,
 ) -> list[Job]:
-    """Every job of a run, train size by train size, then seed, then predictor."""
+    """Every job of a run, train size by train size, then seed, then predictor.
+
+    Repeated predictors, train sizes or seeds are run once.
+    """
     for name in predictors:
         make_predictor(name, encoding=encoding)  # unknown name or encoding: fail now
     if not isinstance(test_size, int | np.integer) or test_size < 2:
         raise SurrobenchError(f"test size must be an integer ≥ 2, got {test_size!r}")
+    # A repeated name, size or seed would only count the same job twice.
+    predictors, train_sizes, seeds = (
+        list(dict.fromkeys(values)) for values in (predictors, train_sizes, seeds)
+    )
     return [
         Job(name, encoding, int(size), int(seed), int(test_size), metric)
         for size in train_sizes

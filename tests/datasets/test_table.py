@@ -40,14 +40,25 @@ def test_op_index_tuples_are_accepted(tmp_path, nb201):
     assert bench.archs == archs
 
 
-def test_minimize_flips_the_direction(tmp_path, nb201):
+def test_target_direction_from_its_name_or_the_caller(tmp_path, nb201):
     frame, _ = _table(nb201)
     path = tmp_path / "t.csv"
     frame.to_csv(path, index=False)
-    bench = load_benchmark(
-        str(path), space="nb201", arch_column="cell", target="latency_ms", minimize=True
-    )
-    assert not bench.metric().higher_is_better
+
+    def direction(target, minimize):
+        bench = load_benchmark(
+            str(path),
+            space="nb201",
+            arch_column="cell",
+            target=target,
+            minimize=minimize,
+        )
+        return bench.metric().higher_is_better
+
+    assert direction("latency_ms", None) is False
+    assert direction("accuracy", None) is True
+    assert direction("latency_ms", False) is True
+    assert direction("accuracy", True) is False
 
 
 def test_non_finite_targets_are_dropped_and_counted(tmp_path, nb201, caplog):
@@ -60,8 +71,8 @@ def test_non_finite_targets_are_dropped_and_counted(tmp_path, nb201, caplog):
         str(path), space="nb201", arch_column="cell", target="accuracy"
     )
     assert len(bench) == 37
-    assert "3 rows" in bench.description
-    assert "dropped 3 rows" in caplog.text
+    assert "3 row(s)" in bench.description
+    assert "dropped 3 row(s)" in caplog.text
 
 
 def test_malformed_architecture_names_its_row(tmp_path, nb201):

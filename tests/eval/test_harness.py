@@ -150,3 +150,8 @@ def test_parallel_workers_give_the_same_scores(nb201):
     assert finished == [0, 1, 2, 3]
     with pytest.raises(SurrobenchError, match="workers"):
         evaluate(nb201, jobs, workers=0)
+
+
+def test_repeated_names_sizes_and_seeds_run_once():
+    jobs = plan(["rf", "rf", "nusvr"], [25, 25], [0, 0, 1])
+    assert len(jobs) == len(set(jobs)) == 4
