@@ -21,33 +21,55 @@ from surrobench.predictors import PREDICTORS
 logger = logging.getLogger("surrobench")
 
 
+MAX_SEED_COUNT = 10_000
+
+
+def _names(text: str) -> list[str]:
+    """Comma-separated names, none of them empty."""
+    names = [part.strip() for part in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated names with none empty, got {text!r}"
+        )
+    return names
+
+
 def _int_list(text: str) -> list[int]:
     try:
-        values = [int(part) for part in text.split(",") if part.strip()]
+        return [int(part) for part in _names(text)]
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated integers, got {text!r}"
         ) from None
-    if not values:
-        raise argparse.ArgumentTypeError("expected at least one integer")
-    return values
-
-
-def _names(text: str) -> list[str]:
-    names = [part.strip() for part in text.split(",") if part.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError("expected at least one name")
-    return names
 
 
 def _seeds(text: str) -> list[int]:
     """``5`` means seeds 0..4; ``0,3,7`` lists them."""
     values = _int_list(text)
     if len(values) == 1 and "," not in text:
-        if values[0] < 1:
-            raise argparse.ArgumentTypeError(f"need at least one seed, got {text!r}")
+        if not 1 <= values[0] <= MAX_SEED_COUNT:
+            raise argparse.ArgumentTypeError(
+                f"a seed count must be in 1..{MAX_SEED_COUNT}, got {text!r}"
+            )
         return list(range(values[0]))
     return values
+
+
+def _output_folder(text: str) -> Path:
+    """A folder that exists or can be made, with no folder where a file goes."""
+    if not text.strip():
+        raise SurrobenchError("--out must name a folder")
+    out = Path(text)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise SurrobenchError(f"--out {text!r} is a file, not a folder") from None
+    except OSError as error:
+        raise SurrobenchError(f"cannot make --out {text!r}: {error.strerror}") from None
+    for name in OUTPUT_FILES:
+        if (out / name).is_dir():
+            raise SurrobenchError(f"{out / name} is a folder; move it away")
+    return out
 
 
 def _add_benchmark_options(parser: argparse.ArgumentParser, positional: bool) -> None:
@@ -128,10 +150,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     check_jobs(bench, jobs)
     if args.workers < 1:
         raise SurrobenchError(f"--workers must be at least 1, got {args.workers}")
-    out = Path(args.out)
-    print(bench.summary(), file=sys.stderr)
-    if args.metric:
-        print(f"predicting {bench.metric(args.metric).name}", file=sys.stderr)
+    out = _output_folder(args.out)
+    print(bench.summary(args.metric), file=sys.stderr)
 
     finished: list[dict] = []
 
@@ -151,32 +171,46 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 bench, jobs, store=store, on_result=progress, workers=args.workers
             )
         except KeyboardInterrupt:
-            _write_outputs(out, pd.DataFrame(finished, columns=RESULT_COLUMNS), bench)
+            partial = pd.DataFrame(finished, columns=RESULT_COLUMNS)
+            _write_outputs(out, partial, bench, args.metric)
             print(
                 f"interrupted: {len(finished)} of {len(jobs)} jobs finished and kept "
                 f"in {out}; run the same command to resume",
                 file=sys.stderr,
             )
             return 130
-    board = _write_outputs(out, results, bench)
-    print(bench.summary())
+    board = _write_outputs(out, results, bench, args.metric)
+    print(bench.summary(args.metric))
     print(format_leaderboard(board))
-    written = ["results.csv", "leaderboard.md", "leaderboard.csv", "results.sqlite"]
-    print(f"wrote {', '.join(str(out / name) for name in written)}", file=sys.stderr)
+    print(
+        f"wrote {', '.join(str(out / name) for name in OUTPUT_FILES)}", file=sys.stderr
+    )
     return 0
 
 
-def _write_outputs(out: Path, results: pd.DataFrame, bench) -> pd.DataFrame:
-    write_atomic(out / "results.csv", results.to_csv(index=False))
+OUTPUT_FILES = ("results.csv", "leaderboard.md", "leaderboard.csv", "results.sqlite")
+
+
+def _write_outputs(
+    out: Path, results: pd.DataFrame, bench, metric: str | None
+) -> pd.DataFrame:
     board = leaderboard(results) if len(results) else pd.DataFrame()
+    files = {"results.csv": results.to_csv(index=False)}
     if len(results):
-        write_atomic(out / "leaderboard.csv", board.to_csv(index=False))
-        markdown = (
-            f"# Leaderboard: {bench.name}\n\n{bench.summary()}\n\n"
+        files["leaderboard.csv"] = board.to_csv(index=False)
+        files["leaderboard.md"] = (
+            f"# Leaderboard: {bench.name}\n\n{bench.summary(metric)}\n\n"
             "Mean ± 95 % interval over seeds; ranked by mean Kendall τ within each "
             "train size.\n\n" + format_leaderboard(board, markdown=True) + "\n"
         )
-        write_atomic(out / "leaderboard.md", markdown)
+    for name, text in files.items():
+        try:
+            write_atomic(out / name, text)
+        except OSError as error:
+            raise SurrobenchError(
+                f"cannot write {out / name}: {error.strerror}; every finished job "
+                f"is kept in {out / 'results.sqlite'}"
+            ) from None
     return board
 
 

@@ -106,3 +106,126 @@ def test_console_entry_point_reports_errors_without_a_traceback(tmp_path):
     assert completed.returncode == 2
     assert "did you mean 'nbgraph-cora'" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--seeds", "1,,2", "none empty"),
+        ("--seeds", "300000000", "seed count"),
+        ("--seeds", "-1,2", "seed must be in 0.."),
+        ("--seeds", "0,4294967296", "seed must be in 0.."),
+        ("--train-sizes", "10,,20", "none empty"),
+        ("--predictors", ",rf", "none empty"),
+    ],
+)
+def test_malformed_lists_are_refused(tmp_path, capsys, option, value, message):
+    args = [
+        "evaluate",
+        "--benchmark",
+        "nbgraph-proteins",
+        "--predictors",
+        "rf",
+        "--train-sizes",
+        "10",
+        "--out",
+        str(tmp_path / "out"),
+        option,
+        value,
+    ]
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(args)
+        raise SystemExit(code)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_unusable_output_folders(tmp_path, capsys):
+    base = [
+        "evaluate",
+        "--benchmark",
+        "nbgraph-proteins",
+        "--predictors",
+        "nusvr",
+        "--train-sizes",
+        "10",
+        "--seeds",
+        "1",
+        "--test-size",
+        "50",
+    ]
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    assert main([*base, "--out", str(a_file)]) == 2
+    assert "is a file" in capsys.readouterr().err
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "results.sqlite").write_text("not a database " * 100)
+    assert main([*base, "--out", str(corrupt)]) == 2
+    assert "cannot use" in capsys.readouterr().err
+    blocked = tmp_path / "blocked"
+    (blocked / "results.csv").mkdir(parents=True)
+    assert main([*base, "--out", str(blocked)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert main([*base, "--out", " "]) == 2
+
+
+def test_predicting_another_metric_says_so(tmp_path, capsys):
+    out = tmp_path / "latency"
+    args = [
+        "evaluate",
+        "--benchmark",
+        "nbgraph-proteins",
+        "--predictors",
+        "nusvr",
+        "--train-sizes",
+        "20",
+        "--seeds",
+        "1",
+        "--test-size",
+        "100",
+        "--metric",
+        "latency",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    assert "predicting latency (lower is better)" in capsys.readouterr().out
+    assert "predicting latency" in (out / "leaderboard.md").read_text()
+
+
+def test_a_metric_with_missing_values_is_refused_before_any_job(
+    tmp_path, capsys, nb201
+):
+    archs = nb201.sample(30, seed=0)
+    frame = pd.DataFrame(
+        {
+            "cell": [nb201.space.format(a) for a in archs],
+            "acc": nb201.query(archs),
+            "score": [float("nan")] + [1.0] * 29,
+        }
+    )
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    args = [
+        "evaluate",
+        "--benchmark",
+        str(tmp_path / "t.csv"),
+        "--space",
+        "nb201",
+        "--arch-column",
+        "cell",
+        "--target",
+        "acc",
+        "--metric",
+        "score",
+        "--predictors",
+        "rf",
+        "--train-sizes",
+        "10",
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    assert main(args) == 2
+    assert "NaN or infinite for 1 architectures" in capsys.readouterr().err
+    assert not (tmp_path / "o" / "results.sqlite").exists()

@@ -15,7 +15,7 @@ def benchmark_names() -> list[str]:
 
 
 def load_benchmark(
-    name: str,
+    name: str | Path,
     space: str | None = None,
     arch_column: str | None = None,
     target: str | None = None,
@@ -27,6 +27,11 @@ def load_benchmark(
     says which way the target is better (None: judged by its name, so that
     ``latency_ms`` is lower-is-better and ``val_acc`` higher-is-better).
     """
+    if not isinstance(name, str | Path) or not str(name):
+        raise SurrobenchError(
+            f"a benchmark is a built-in name or a table file, got {name!r}"
+        )
+    name = str(name)
     if name in BUILTIN_BENCHMARKS:
         if space or arch_column or target:
             raise SurrobenchError(
@@ -34,7 +39,7 @@ def load_benchmark(
                 f"not to the built-in benchmark {name!r}"
             )
         return BUILTIN_BENCHMARKS[name]()
-    if Path(name).suffix in TABLE_SUFFIXES:
+    if Path(name).suffix.lower() in TABLE_SUFFIXES:
         missing = [
             flag
             for flag, value in (

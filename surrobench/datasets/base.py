@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from surrobench.architecture import Architecture
-from surrobench.errors import SurrobenchError, unknown_name
+from surrobench.errors import SurrobenchError, check_int, check_seed, unknown_name
 from surrobench.spaces import SearchSpace
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ class Benchmark:
     ) -> None:
         if len(archs) != len(table):
             raise SurrobenchError(f"{len(archs)} architectures for {len(table)} rows")
+        if "arch" in table.columns:
+            raise SurrobenchError(f"benchmark {name!r} has a metric named 'arch'")
         self.name = name
         self.space = space
         self.archs = list(archs)
@@ -125,30 +127,40 @@ class Benchmark:
 
     def sample(self, n: int, seed: int = 0) -> list[Architecture]:
         """``n`` distinct architectures of the table, drawn uniformly."""
-        if not isinstance(n, int | np.integer) or not 0 <= n <= len(self):
-            raise SurrobenchError(
-                f"cannot sample {n!r} architectures from {self.name!r}, which has "
-                f"{len(self)}"
-            )
-        picks = np.random.default_rng(seed).choice(len(self), int(n), replace=False)
+        n = check_int(f"the number to sample from {self.name!r}", n, 0, len(self))
+        picks = np.random.default_rng(check_seed(seed)).choice(
+            len(self), n, replace=False
+        )
         return [self.archs[i] for i in picks]
 
     def top(self, k: int, metric: str | None = None) -> pd.DataFrame:
-        """The ``k`` best rows by ``metric``, with each architecture's structure."""
+        """The ``k`` best rows by ``metric``, with each architecture's structure.
+
+        Rows whose value is NaN come last.
+        """
+        k = check_int("the number of top architectures", k, 1)
         chosen = self.metric(metric)
-        order = np.argsort(self.values(chosen.name), kind="stable")
-        if chosen.higher_is_better:
-            order = order[::-1]
+        values = self.values(chosen.name)
+        order = np.argsort(
+            -values if chosen.higher_is_better else values, kind="stable"
+        )
         rows = self.table.iloc[order[:k]].copy()
         rows.insert(
             1, "structure", [self.space.describe(self.archs[i]) for i in order[:k]]
         )
         return rows
 
-    def summary(self) -> str:
-        """One line: name, size, target and what the target measures."""
+    def summary(self, metric: str | None = None) -> str:
+        """One line: name, size, target and what it measures; and ``metric``
+        where one other than the target is predicted."""
         target = self.metric()
-        return (
+        line = (
             f"{self.name}: {len(self)} architectures, target {target.name} "
             f"({target.direction}): {self.description}"
         )
+        chosen = self.metric(metric)
+        if chosen.name != target.name:
+            line += (
+                f"; predicting {chosen.name} ({chosen.direction}): {chosen.description}"
+            )
+        return line

@@ -18,14 +18,19 @@ TABLE_SUFFIXES = (".csv", ".parquet")
 # Columns whose names say smaller is better; any other column counts as a score
 # unless the caller says otherwise for the target.
 LOWER_IS_BETTER_WORDS = ("latency", "loss", "error", "time", "param", "flops", "para")
+# Names the benchmark table and its listings use for their own columns.
+RESERVED_COLUMNS = {"arch", "structure"}
 
 
 def _read(path: Path) -> pd.DataFrame:
-    if not path.is_file():
+    if not path.exists():
         raise SurrobenchError(f"benchmark file {str(path)!r} does not exist")
-    if path.suffix == ".csv":
+    if not path.is_file():
+        raise SurrobenchError(f"benchmark file {str(path)!r} is not a file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         reader = pd.read_csv
-    elif path.suffix == ".parquet":
+    elif suffix == ".parquet":
         reader = pd.read_parquet
     else:
         raise SurrobenchError(
@@ -33,7 +38,8 @@ def _read(path: Path) -> pd.DataFrame:
             f"valid: {', '.join(TABLE_SUFFIXES)}"
         )
     try:
-        return reader(path)
+        # Row numbers in messages count data rows from 2 (the header is row 1).
+        return reader(path).reset_index(drop=True)
     except Exception as error:  # a parser's own message says what is wrong
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise SurrobenchError(f"cannot read {str(path)!r}: {first_line}") from None
@@ -59,11 +65,16 @@ def load_table(
 
     Rows whose target is NaN or infinite are dropped and counted in a warning
     and in the benchmark's description; a malformed architecture is an error
-    that names its row (counting the header as line 1 of a CSV).
+    that names its row (the header is row 1, the first data row row 2).
     """
     path = Path(path)
+    if minimize not in (None, True, False):
+        raise SurrobenchError(f"minimize must be True, False or None, got {minimize!r}")
     search_space = get_space(space)
     table = _read(path)
+    if table.columns.duplicated().any():
+        repeated = sorted(set(table.columns[table.columns.duplicated()]))
+        raise SurrobenchError(f"{path.name} repeats the column(s) {repeated}")
     for kind, column in (("architecture column", arch_column), ("target", target)):
         if column not in table.columns:
             raise unknown_name(
@@ -108,6 +119,13 @@ def load_table(
         for column in table.columns
         if column != arch_column and pd.api.types.is_numeric_dtype(table[column])
     ]
+    for reserved in RESERVED_COLUMNS & set(metric_columns):
+        if reserved == target:
+            raise SurrobenchError(
+                f"the target may not be called {reserved!r}; rename the column"
+            )
+        logger.warning("%s: column %r is not kept as a metric", path.name, reserved)
+        metric_columns.remove(reserved)
     metrics = []
     for column in metric_columns:
         lower = any(word in str(column).lower() for word in LOWER_IS_BETTER_WORDS)

@@ -42,7 +42,11 @@ def get_encoding(name: str) -> Encoding:
     parts = name.split("+")
     for part in parts:
         if part not in ENCODINGS:
-            raise unknown_name("encoding", part, ENCODINGS)
+            where = f" in {name!r}" if len(parts) > 1 else ""
+            error = unknown_name("encoding", part, ENCODINGS)
+            raise SurrobenchError(
+                str(error).replace(f"{part!r}", f"{part!r}{where}", 1)
+            )
     if len(parts) == 1:
         return ENCODINGS[name]()
     if len(set(parts)) != len(parts):

@@ -29,9 +29,15 @@ class Encoding(ABC):
         self, archs: Sequence[Architecture], space: SearchSpace | None = None
     ) -> np.ndarray:
         """Encode all ``archs`` at once; shape (n, len(feature_names)), float32."""
+        if isinstance(archs, str | bytes) or not hasattr(archs, "__len__"):
+            raise SurrobenchError(
+                f"expected a sequence of architectures, got {type(archs).__name__}"
+            )
         if space is None:
             if len(archs) == 0:
-                raise SurrobenchError("cannot encode an empty list of architectures")
+                raise SurrobenchError(
+                    "cannot tell the search space of no architectures; pass space="
+                )
             first = archs[0]
             if not isinstance(first, Architecture):
                 raise SurrobenchError(
@@ -39,6 +45,8 @@ class Encoding(ABC):
                 )
             space = get_space(first.space)
         archs = space.check_all(archs)
+        if not archs:
+            return np.zeros((0, len(self.feature_names(space))), dtype=np.float32)
         features = self._encode(archs, space)
         return features.astype(np.float32, copy=False)
 

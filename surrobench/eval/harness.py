@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from surrobench.datasets import Benchmark
-from surrobench.errors import SurrobenchError
+from surrobench.errors import SurrobenchError, check_int, check_seed
 from surrobench.eval.metrics import score
 from surrobench.eval.store import ResultStore
 from surrobench.predictors import PREDICTORS, make_predictor
@@ -76,8 +76,15 @@ def split(
 
 
 def check_train_size(train_size: int, pool_size: int, name: str = "the pool") -> None:
-    if not isinstance(train_size, int | np.integer) or train_size < 2:
-        raise SurrobenchError(f"train size must be an integer ≥ 2, got {train_size!r}")
+    if isinstance(train_size, bool) or not isinstance(train_size, int | np.integer):
+        raise SurrobenchError(f"train size must be an integer, got {train_size!r}")
+    if pool_size < 4:
+        raise SurrobenchError(
+            f"{name} has {pool_size} architectures; evaluation needs at least 4 "
+            "(2 to train, 2 to test)"
+        )
+    if train_size < 2:
+        raise SurrobenchError(f"train size must be at least 2, got {train_size}")
     if train_size > pool_size - 2:
         raise SurrobenchError(
             f"train size {train_size} is at or above what {name} of {pool_size} "
@@ -157,8 +164,9 @@ def plan(
     """
     for name in predictors:
         make_predictor(name, encoding=encoding)  # unknown name or encoding: fail now
-    if not isinstance(test_size, int | np.integer) or test_size < 2:
-        raise SurrobenchError(f"test size must be an integer ≥ 2, got {test_size!r}")
+    check_int("test size", test_size, 2)
+    for seed in seeds:
+        check_seed(seed)
     # A repeated name, size or seed would only count the same job twice.
     predictors, train_sizes, seeds = (
         list(dict.fromkeys(values)) for values in (predictors, train_sizes, seeds)
@@ -173,9 +181,18 @@ def plan(
 
 def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
     """Raise for a job that cannot run on ``benchmark``, before any job runs."""
+    for metric in {job.metric for job in jobs}:
+        values = benchmark.values(metric)
+        missing = int((~np.isfinite(values)).sum())
+        if missing:
+            raise SurrobenchError(
+                f"metric {benchmark.metric(metric).name!r} of {benchmark.name} is NaN "
+                f"or infinite for {missing} architectures; make it the table's "
+                "target so that those rows are dropped"
+            )
     for job in jobs:
         check_train_size(job.train_size, len(benchmark), benchmark.name)
-        benchmark.metric(job.metric)
+        check_seed(job.seed)
 
 
 def evaluate(

@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from surrobench.errors import SurrobenchError
+from surrobench.errors import SurrobenchError, check_int, check_values
 
 
 def _check(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
-    y_true = np.asarray(y_true, dtype=float)
-    y_pred = np.asarray(y_pred, dtype=float)
+    y_true = check_values("y_true", y_true)
+    y_pred = check_values("y_pred", y_pred)
     if y_true.ndim != 1 or y_true.shape != y_pred.shape:
         raise SurrobenchError(
             f"y_true and y_pred must be 1-D of one length, got shapes "
@@ -68,6 +68,8 @@ def sparse_kendall_tau(y_true, y_pred, resolution: float = 0.001) -> float:
     ties, so that a predictor is not rewarded for ranking noise.
     """
     y_true, y_pred = _check(y_true, y_pred)
+    if not 0 <= resolution < 1:
+        raise SurrobenchError(f"resolution must be in [0, 1), got {resolution!r}")
     step = resolution * (y_true.max() - y_true.min())
     if step > 0:
         y_pred = np.round(y_pred / step) * step
@@ -77,13 +79,13 @@ def sparse_kendall_tau(y_true, y_pred, resolution: float = 0.001) -> float:
 def precision_at_k(y_true, y_pred, k: int, higher_is_better: bool = True) -> float:
     """|top_k(y) ∩ top_k(ŷ)| / k: the share of the true best k that are predicted best.
 
-    Ties are broken by position, the same way for both orders. ``k`` is capped
-    at n.
+    Ties are broken by position, the same way for both orders. With ``k ≥ n``
+    every architecture is in both top sets, so the score says nothing: NaN.
     """
     y_true, y_pred = _check(y_true, y_pred)
-    if not isinstance(k, int | np.integer) or k < 1:
-        raise SurrobenchError(f"k must be a positive integer, got {k!r}")
-    k = min(int(k), y_true.size)
+    k = check_int("k", k, 1)
+    if k >= y_true.size:
+        return float("nan")
     sign = -1.0 if higher_is_better else 1.0
     true_top = np.argsort(sign * y_true, kind="stable")[:k]
     predicted_top = np.argsort(sign * y_pred, kind="stable")[:k]

@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 
+from surrobench.errors import SurrobenchError
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,15 +36,29 @@ class ResultStore:
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(self.path)
-        with self._connection:
-            self._connection.execute(
-                "CREATE TABLE IF NOT EXISTS results ("
-                " key TEXT PRIMARY KEY, config TEXT NOT NULL, result TEXT NOT NULL,"
-                " finished_at TEXT DEFAULT CURRENT_TIMESTAMP)"
-            )
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(self.path)
+            with self._connection:
+                self._connection.execute(
+                    "CREATE TABLE IF NOT EXISTS results ("
+                    " key TEXT PRIMARY KEY, config TEXT NOT NULL, result TEXT NOT NULL,"
+                    " finished_at TEXT DEFAULT CURRENT_TIMESTAMP)"
+                )
+            columns = {
+                row[1] for row in self._connection.execute("PRAGMA table_info(results)")
+            }
+        except (sqlite3.Error, OSError) as error:
+            raise self._unusable(error) from None
+        if not {"key", "config", "result"} <= columns:
+            raise self._unusable("its results table has other columns")
+
+    def _unusable(self, reason: object) -> SurrobenchError:
+        return SurrobenchError(
+            f"cannot use {self.path!r} as a results store ({reason}); move it away "
+            "or choose another output folder"
+        )
 
     def get(self, config: Mapping) -> dict | None:
         row = self._connection.execute(
@@ -51,15 +67,19 @@ class ResultStore:
         return None if row is None else json.loads(row[0])
 
     def put(self, config: Mapping, result: Mapping) -> None:
-        with self._connection:  # one transaction per job: all of it or none
-            self._connection.execute(
-                "INSERT OR REPLACE INTO results (key, config, result) VALUES (?, ?, ?)",
-                (
-                    config_key(config),
-                    json.dumps(config, sort_keys=True, default=str),
-                    json.dumps(result),
-                ),
-            )
+        try:
+            with self._connection:  # one transaction per job: all of it or none
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO results (key, config, result) "
+                    "VALUES (?, ?, ?)",
+                    (
+                        config_key(config),
+                        json.dumps(config, sort_keys=True, default=str),
+                        json.dumps(result),
+                    ),
+                )
+        except sqlite3.Error as error:
+            raise self._unusable(error) from None
 
     def __len__(self) -> int:
         return self._connection.execute("SELECT COUNT(*) FROM results").fetchone()[0]

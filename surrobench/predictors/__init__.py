@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from surrobench.encodings import get_encoding
-from surrobench.errors import SurrobenchError, unknown_name
+from surrobench.errors import SurrobenchError, check_seed, unknown_name
 from surrobench.predictors.base import Predictor, VectorPredictor
 from surrobench.predictors.svr import NuSVRPredictor
 from surrobench.predictors.trees import LightGBMPredictor, RandomForestPredictor
@@ -18,6 +18,7 @@ def make_predictor(name: str, encoding: str | None = None, seed: int = 0) -> Pre
     if name not in PREDICTORS:
         raise unknown_name("predictor", name, PREDICTORS)
     cls = PREDICTORS[name]
+    seed = check_seed(seed)
     if encoding is not None:
         if "encoding" not in cls.needs:
             raise SurrobenchError(f"predictor {name!r} takes no --encoding")

@@ -11,7 +11,7 @@ import numpy as np
 
 from surrobench.architecture import Architecture
 from surrobench.encodings import get_encoding
-from surrobench.errors import SurrobenchError
+from surrobench.errors import SurrobenchError, check_seed, check_values
 from surrobench.spaces import SearchSpace, get_space
 
 
@@ -48,6 +48,7 @@ class Predictor(ABC):
 
     def fit(self, archs: Sequence[Architecture], y: Sequence[float]) -> Predictor:
         """Learn from ``archs`` and their targets ``y`` (shape (n,)); returns self."""
+        check_seed(self.seed)
         space, y = _check_train_set(archs, y)
         self.space_ = space
         self._fit(list(archs), y)
@@ -152,10 +153,7 @@ def _check_train_set(
         )
     space = get_space(first.space)
     space.check_all(archs)
-    try:
-        y = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        raise SurrobenchError("targets must be numbers") from None
+    y = check_values("targets", y)
     if y.shape != (len(archs),):
         raise SurrobenchError(
             f"got {len(archs)} architectures but targets of shape {y.shape}; "
@@ -167,4 +165,13 @@ def _check_train_set(
             f"{bad.size} targets are NaN or infinite (first at position {bad[0]}); "
             "drop those architectures first"
         )
+    if np.abs(y).max() > MAX_TARGET:
+        raise SurrobenchError(
+            f"targets reach {np.abs(y).max():.3g}; rescale them below {MAX_TARGET:.0e} "
+            "so that their squares stay finite"
+        )
     return space, y
+
+
+# Models square and sum targets (variances, losses); beyond this they overflow.
+MAX_TARGET = 1e150

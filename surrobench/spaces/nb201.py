@@ -69,7 +69,10 @@ class NB201Space(SearchSpace):
         """Build from the NASLib / Suite-Zero / AnalogNAS op-index tuple."""
         indices = tuple(indices)
         if len(indices) != 6 or not all(
-            isinstance(i, int | np.integer) and 0 <= i < len(TUPLE_OPS) for i in indices
+            isinstance(i, int | np.integer)
+            and not isinstance(i, bool)
+            and 0 <= i < len(TUPLE_OPS)
+            for i in indices
         ):
             raise SurrobenchError(
                 f"an NB201 op-index tuple has six integers in 0..4, got {indices!r}"
@@ -84,7 +87,13 @@ class NB201Space(SearchSpace):
         """Parse the official string, an op-index tuple string or the canonical form."""
         text = str(text).strip()
         if text.startswith(f"{self.name}:"):
-            return self.check(Architecture.from_string(text))
+            arch = self.check(Architecture.from_string(text))
+            if arch.node_ops != NODES or arch.edges != EDGES:
+                raise SurrobenchError(
+                    f"{text!r} is not an NB201 cell: it needs nodes {','.join(NODES)} "
+                    f"and the six edges {list(EDGES)}"
+                )
+            return self.from_ops(arch.edge_ops)
         if text.startswith("("):
             try:
                 indices = ast.literal_eval(text)

@@ -55,6 +55,10 @@ class NBGraphSpace(SearchSpace):
             )
         if len(ops) != 4:
             raise SurrobenchError(f"NAS-Bench-Graph needs four operations, got {ops}")
+        if all(op == "skip" for op in ops):
+            raise SurrobenchError(
+                "four 'skip' operations make no network; NAS-Bench-Graph leaves it out"
+            )
         for op in ops:
             if op not in self.ops:
                 valid = ", ".join(self.ops)
@@ -68,6 +72,11 @@ class NBGraphSpace(SearchSpace):
 
     def to_link_ops(self, arch: Architecture) -> tuple[list[int], list[str]]:
         self.check(arch)
+        if arch.num_nodes != self.num_nodes:
+            raise SurrobenchError(
+                f"a {self.name} architecture has {self.num_nodes} nodes, "
+                f"got {arch.num_nodes}"
+            )
         link = [0] * 4
         for source, target in arch.edges:
             if target < 5:
@@ -101,7 +110,18 @@ class NBGraphSpace(SearchSpace):
         """Parse ``link=[0,0,1,2] ops=[gcn,gat,sage,skip]`` or the canonical form."""
         text = str(text).strip()
         if text.startswith(f"{self.name}:"):
-            return self.check(Architecture.from_string(text))
+            arch = self.check(Architecture.from_string(text))
+            try:
+                rebuilt = self.from_link_ops(*self.to_link_ops(arch))
+            except (IndexError, KeyError, ValueError):
+                rebuilt = None
+            if rebuilt != arch:
+                raise SurrobenchError(
+                    f"{text!r} is not a {self.name} architecture: it needs an input, "
+                    "four operation nodes each reading one earlier node, and an output "
+                    "summing the nodes no other node reads"
+                )
+            return arch
         try:
             link_part, ops_part = text.split()
             assert link_part.startswith("link=[") and link_part.endswith("]")

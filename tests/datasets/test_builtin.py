@@ -58,8 +58,15 @@ def test_lookups_fail_clearly(nb201, cora):
         cora.metric("latncy")
     with pytest.raises(SurrobenchError, match="space"):
         nb201.query([cora.archs[0]])
-    with pytest.raises(SurrobenchError, match="cannot sample"):
-        nb201.sample(20000)
+    for n in (20000, -1, True, 2.5):
+        with pytest.raises(SurrobenchError, match="number to sample"):
+            nb201.sample(n)
+    for seed in (-1, "a", 1.5, 2**40):
+        with pytest.raises(SurrobenchError, match="seed"):
+            nb201.sample(3, seed=seed)
+    for k in (0, -1, None, 2.5):
+        with pytest.raises(SurrobenchError, match="number of top"):
+            nb201.top(k)
 
 
 def test_unknown_benchmark_suggests_the_closest():

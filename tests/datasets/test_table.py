@@ -115,3 +115,36 @@ def test_missing_file_duplicate_rows_and_unknown_suffix(tmp_path, nb201):
         load_benchmark(str(path), space="nb201", arch_column="cell", target="accuracy")
     with pytest.raises(SurrobenchError, match="unknown benchmark"):
         load_benchmark(str(tmp_path / "t.xlsx"))
+
+
+def test_parquet_row_numbers_ignore_its_index(tmp_path, nb201):
+    frame, _ = _table(nb201, 6)
+    frame.index = [f"r{i}" for i in range(6)]
+    frame.loc["r3", "cell"] = "nonsense"
+    path = tmp_path / "t.parquet"
+    frame.to_parquet(path)
+    with pytest.raises(SurrobenchError, match="row 5"):
+        load_benchmark(str(path), space="nb201", arch_column="cell", target="accuracy")
+
+
+def test_reserved_column_names_and_odd_paths(tmp_path, nb201, caplog):
+    frame, _ = _table(nb201, 6)
+    frame["arch"] = 1.0
+    frame["structure"] = 2.0
+    path = tmp_path / "T.CSV"
+    frame.to_csv(path, index=False)
+    bench = load_benchmark(path, space="nb201", arch_column="cell", target="accuracy")
+    assert "arch" not in bench.metrics and "structure" not in bench.metrics
+    assert "not kept as a metric" in caplog.text
+    assert len(bench.top(2)) == 2
+    (tmp_path / "dir.csv").mkdir()
+    with pytest.raises(SurrobenchError, match="not a file"):
+        load_benchmark(
+            str(tmp_path / "dir.csv"), space="nb201", arch_column="a", target="b"
+        )
+    with pytest.raises(SurrobenchError, match="minimize"):
+        load_benchmark(
+            path, space="nb201", arch_column="cell", target="accuracy", minimize="no"
+        )
+    with pytest.raises(SurrobenchError, match="built-in name or a table file"):
+        load_benchmark(None)

@@ -89,8 +89,10 @@ def test_whole_benchmark_encodes_to_distinct_rows(nb201):
 def test_unknown_encoding_names_the_choices():
     with pytest.raises(SurrobenchError, match="did you mean 'onehot'"):
         get_encoding("onehott")
-    with pytest.raises(SurrobenchError, match="unknown encoding 'zz'"):
+    with pytest.raises(SurrobenchError, match="unknown encoding 'zz' in 'onehot\\+zz'"):
         get_encoding("onehot+zz")
+    with pytest.raises(SurrobenchError, match="unknown encoding '' in 'onehot\\+'"):
+        get_encoding("onehot+")
 
 
 def test_encoding_rejects_mixed_spaces_and_non_architectures(nb201, cora):
@@ -98,5 +100,8 @@ def test_encoding_rejects_mixed_spaces_and_non_architectures(nb201, cora):
         get_encoding("onehot").encode([nb201.archs[0], cora.archs[0]])
     with pytest.raises(SurrobenchError):
         get_encoding("onehot").encode(["|none~0|"])
-    with pytest.raises(SurrobenchError):
+    with pytest.raises(SurrobenchError, match="pass space="):
         get_encoding("onehot").encode([])
+    with pytest.raises(SurrobenchError, match="sequence"):
+        get_encoding("onehot").encode(arch for arch in nb201.archs[:3])
+    assert get_encoding("path").encode([], nb201.space).shape == (0, 84)

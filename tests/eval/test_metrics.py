@@ -40,7 +40,9 @@ def test_precision_at_k_by_hand():
     assert metrics.precision_at_k(y, p, 3, higher_is_better=False) == pytest.approx(
         2 / 3
     )
-    assert metrics.precision_at_k(y, p, 100) == 1.0
+    # With k ≥ n both top sets are everything: the score is undefined.
+    assert np.isnan(metrics.precision_at_k(y, p, 6))
+    assert np.isnan(metrics.precision_at_k(y, p, 100))
 
 
 def test_sparse_kendall_tau_ties_differences_below_the_resolution():
@@ -80,3 +82,18 @@ def test_direction_matters_for_top_k_only(pairs):
     assert high["kendall_tau"] == low["kendall_tau"]
     flipped = metrics.score(-y, -p, higher_is_better=False)
     assert flipped["precision_at_50"] == high["precision_at_50"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a", "b"], [1 + 2j, 3j], [True, False], "12", {"a": 1}, [[1.0], [2.0, 3]]],
+)
+def test_non_numbers_are_refused(values):
+    with pytest.raises(SurrobenchError):
+        metrics.kendall_tau(values, values)
+
+
+@pytest.mark.parametrize("resolution", [-1, 1.5, float("nan")])
+def test_sparse_resolution_is_checked(resolution):
+    with pytest.raises(SurrobenchError, match="resolution"):
+        metrics.sparse_kendall_tau([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], resolution)

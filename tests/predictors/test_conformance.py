@@ -109,6 +109,11 @@ def test_bad_input_is_rejected_clearly(name, data, cora):
         ((train[:5] + cora.archs[:5], y[:10]), "space"),
         ((train, ["a"] * len(train)), "numbers"),
         (("abc", y[:3]), "sequence"),
+        ((train, [str(v) for v in y]), "real numbers"),
+        ((train, y > 80), "real numbers"),
+        ((train, y.reshape(-1, 1)), "targets of shape"),
+        ((train, np.full(len(train), 1e305)), "rescale"),
+        ((iter(train), y), "sequence"),
     ]
     for args, message in cases:
         with pytest.raises(SurrobenchError, match=message):
@@ -116,6 +121,16 @@ def test_bad_input_is_rejected_clearly(name, data, cora):
     model.fit(train, y)
     with pytest.raises(SurrobenchError, match="space"):
         model.predict(cora.archs[:3])
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("seed", [-1, 2**31, 1.5, "x", True])
+def test_bad_seeds_are_rejected(name, seed, data):
+    train, y, _, _ = data
+    with pytest.raises(SurrobenchError, match="seed"):
+        make_predictor(name, seed=seed)
+    with pytest.raises(SurrobenchError, match="seed"):
+        PREDICTORS[name](seed=seed).fit(train, y)
 
 
 def test_unknown_predictor_and_encoding_are_named():

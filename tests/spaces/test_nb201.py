@@ -80,3 +80,23 @@ def test_sample_is_seeded_and_distinct(space):
     assert len(set(first)) == 20
     with pytest.raises(SurrobenchError):
         space.sample(20000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nb201:input,output|0-1=none",
+        "nb201:input,a,b,c,d,output|0-5=none",
+        "nb201:input,node,node,output|0-1=none,0-2=none,0-3=none,1-2=none,1-3=none",
+        "nb201:input,node,node,output|0-1=conv,0-2=none,0-3=none,1-2=none,1-3=none,2-3=none",
+        "(True, False, 0, 0, 0, 0)",
+    ],
+)
+def test_canonical_strings_must_describe_a_cell(space, text):
+    with pytest.raises(SurrobenchError):
+        space.parse(text)
+
+
+def test_canonical_string_of_a_cell_parses(space):
+    arch = space.parse(BEST)
+    assert space.parse(arch.to_string()) == arch
