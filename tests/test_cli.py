@@ -130,8 +130,7 @@ def test_malformed_lists_are_refused(tmp_path, capsys, option, value, message):
         "10",
         "--out",
         str(tmp_path / "out"),
-        option,
-        value,
+        f"{option}={value}",
     ]
     with pytest.raises(SystemExit) as exit_info:
         code = main(args)
