@@ -46,6 +46,7 @@ RESULT_COLUMNS = [
     "query_seconds",
 ]
 DEFAULT_TEST_SIZE = 1000
+SMALL_TEST_SET = 50  # below this, warn that scores are noisy
 SPLIT_VERSION = 1  # bump when split() changes, so stored results are not reused
 
 
@@ -193,6 +194,16 @@ def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
     for job in jobs:
         check_train_size(job.train_size, len(benchmark), benchmark.name)
         check_seed(job.seed)
+    smallest = min(
+        (min(job.test_size, len(benchmark) - job.train_size) for job in jobs),
+        default=None,
+    )
+    if smallest is not None and smallest < SMALL_TEST_SET:
+        logger.warning(
+            "some jobs test on only %d architectures: their scores are noisy, and "
+            "precision@k is NaN where k reaches the test size",
+            smallest,
+        )
 
 
 def evaluate(

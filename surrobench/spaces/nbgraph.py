@@ -44,6 +44,9 @@ class NBGraphSpace(SearchSpace):
         self.proteins = proteins
         self.name = "nbgraph-proteins" if proteins else "nbgraph"
         self.ops = tuple(gnn_list_proteins if proteins else gnn_list)
+        # The eight 26,206-row datasets share their keys: build each
+        # architecture once (they are immutable, so sharing is safe).
+        self._by_key: dict[int, Architecture] = {}
 
     def from_link_ops(self, link: Sequence[int], ops: Sequence[str]) -> Architecture:
         """Build from a link list (``link[i]`` feeds node ``i+1``) and four ops."""
@@ -90,6 +93,8 @@ class NBGraphSpace(SearchSpace):
 
     def from_key(self, key: int) -> Architecture:
         """Invert the package's hash (base 10 digits: link index, then four ops)."""
+        if key in self._by_key:
+            return self._by_key[key]
         digits = f"{int(key):05d}"
         if len(digits) != 5 or int(digits[0]) >= len(LINKS):
             raise SurrobenchError(f"not a NAS-Bench-Graph key: {key!r}")
@@ -97,7 +102,9 @@ class NBGraphSpace(SearchSpace):
             ops = [gnn_list[int(d)] for d in digits[1:]]
         except IndexError:
             raise SurrobenchError(f"not a NAS-Bench-Graph key: {key!r}") from None
-        return self.from_link_ops(LINKS[int(digits[0])], ops)
+        arch = self.from_link_ops(LINKS[int(digits[0])], ops)
+        self._by_key[key] = arch
+        return arch
 
     def canonicalize(self, arch: Architecture) -> Architecture:
         link, ops = self.to_link_ops(arch)

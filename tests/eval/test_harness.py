@@ -155,3 +155,10 @@ def test_parallel_workers_give_the_same_scores(nb201):
 def test_repeated_names_sizes_and_seeds_run_once():
     jobs = plan(["rf", "rf", "nusvr"], [25, 25], [0, 0, 1])
     assert len(jobs) == len(set(jobs)) == 4
+
+
+def test_small_test_sets_are_flagged(nb201, caplog):
+    results = evaluate(nb201, plan(["nusvr"], [20], [0], test_size=30))
+    assert "only 30 architectures" in caplog.text
+    assert results.precision_at_50.isna().all()
+    assert results.precision_at_10.notna().all()
