@@ -21,7 +21,7 @@ def unknown_name(kind: str, name: object, choices: Iterable[str]) -> SurrobenchE
     """Build the error for an unknown ``kind`` (benchmark, predictor, ...) ``name``.
 
     Example:
-        >>> error = unknown_name("benchmark", "nb210", ["nb201-cifar10", "nb101"])
+        >>> error = unknown_name("benchmark", "nb210", ["nb201-cifar10", "cora"])
         >>> str(error).split(" (valid")[0]
         "unknown benchmark 'nb210'; did you mean 'nb201-cifar10'?"
     """
