@@ -7,19 +7,19 @@ import pytest
 from surrobench.cli import main
 from surrobench.eval import RESULT_COLUMNS
 
-EVALUATE = [
-    "evaluate",
-    "--benchmark",
-    "nb201-cifar10",
-    "--predictors",
-    "rf,nusvr",
-    "--train-sizes",
-    "20,40",
-    "--seeds",
-    "2",
-    "--test-size",
-    "200",
-]
+EVALUATE = (
+    "evaluate --benchmark nb201-cifar10 --predictors rf,nusvr "
+    "--train-sizes 20,40 --seeds 2 --test-size 200"
+).split()
+PROTEINS = "evaluate --benchmark nbgraph-proteins --seeds 1".split()
+
+
+def exit_code(args: list[str]) -> int:
+    """What the command exits with, whether argparse or surrobench refuses."""
+    try:
+        return main(args)
+    except SystemExit as stop:
+        return stop.code
 
 
 def test_evaluate_writes_results_leaderboard_and_store(tmp_path, capsys):
@@ -120,40 +120,15 @@ def test_console_entry_point_reports_errors_without_a_traceback(tmp_path):
     ],
 )
 def test_malformed_lists_are_refused(tmp_path, capsys, option, value, message):
-    args = [
-        "evaluate",
-        "--benchmark",
-        "nbgraph-proteins",
-        "--predictors",
-        "rf",
-        "--train-sizes",
-        "10",
-        "--out",
-        str(tmp_path / "out"),
-        f"{option}={value}",
-    ]
-    with pytest.raises(SystemExit) as exit_info:
-        code = main(args)
-        raise SystemExit(code)
-    assert exit_info.value.code == 2
+    args = [*PROTEINS, "--predictors", "rf", "--train-sizes", "10"]
+    args += ["--out", str(tmp_path / "out"), f"{option}={value}"]
+    assert exit_code(args) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 
 
 def test_unusable_output_folders(tmp_path, capsys):
-    base = [
-        "evaluate",
-        "--benchmark",
-        "nbgraph-proteins",
-        "--predictors",
-        "nusvr",
-        "--train-sizes",
-        "10",
-        "--seeds",
-        "1",
-        "--test-size",
-        "50",
-    ]
+    base = [*PROTEINS, *"--predictors nusvr --train-sizes 10 --test-size 50".split()]
     a_file = tmp_path / "file"
     a_file.write_text("x")
     assert main([*base, "--out", str(a_file)]) == 2
@@ -172,23 +147,8 @@ def test_unusable_output_folders(tmp_path, capsys):
 
 def test_predicting_another_metric_says_so(tmp_path, capsys):
     out = tmp_path / "latency"
-    args = [
-        "evaluate",
-        "--benchmark",
-        "nbgraph-proteins",
-        "--predictors",
-        "nusvr",
-        "--train-sizes",
-        "20",
-        "--seeds",
-        "1",
-        "--test-size",
-        "100",
-        "--metric",
-        "latency",
-        "--out",
-        str(out),
-    ]
+    args = [*PROTEINS, *"--predictors nusvr --train-sizes 20 --test-size 100".split()]
+    args += ["--metric", "latency", "--out", str(out)]
     assert main(args) == 0
     assert "predicting latency (lower is better)" in capsys.readouterr().out
     assert "predicting latency" in (out / "leaderboard.md").read_text()
@@ -210,21 +170,11 @@ def test_a_metric_with_missing_values_is_refused_before_any_job(
         "evaluate",
         "--benchmark",
         str(tmp_path / "t.csv"),
-        "--space",
-        "nb201",
-        "--arch-column",
-        "cell",
-        "--target",
-        "acc",
-        "--metric",
-        "score",
-        "--predictors",
-        "rf",
-        "--train-sizes",
-        "10",
         "--out",
         str(tmp_path / "o"),
     ]
+    args += "--space nb201 --arch-column cell --target acc --metric score".split()
+    args += "--predictors rf --train-sizes 10".split()
     assert main(args) == 2
     assert "NaN or infinite for 1 architectures" in capsys.readouterr().err
     assert not (tmp_path / "o" / "results.sqlite").exists()

@@ -9,7 +9,8 @@ NB201 = get_space("nb201")
 NBGRAPH = get_space("nbgraph")
 # conv3 on 0→1, none on 0→2, skip on 0→3, pool on 1→2, conv1 on 1→3, conv3 on 2→3
 CELL = NB201.parse(
-    "|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
+    "|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|"
+    "+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
 )
 
 

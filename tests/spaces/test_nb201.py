@@ -6,7 +6,10 @@ from surrobench.errors import SurrobenchError
 from surrobench.spaces import get_space
 from surrobench.spaces.nb201 import EDGES
 
-BEST = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"  # noqa: E501
+BEST = (
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+    "+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +91,8 @@ def test_sample_is_seeded_and_distinct(space):
         "nb201:input,output|0-1=none",
         "nb201:input,a,b,c,d,output|0-5=none",
         "nb201:input,node,node,output|0-1=none,0-2=none,0-3=none,1-2=none,1-3=none",
-        "nb201:input,node,node,output|0-1=conv,0-2=none,0-3=none,1-2=none,1-3=none,2-3=none",
+        "nb201:input,node,node,output|0-1=conv,0-2=none,0-3=none,"
+        "1-2=none,1-3=none,2-3=none",
         "(True, False, 0, 0, 0, 0)",
     ],
 )
