@@ -33,10 +33,10 @@ def load_benchmark(
         )
     name = str(name)
     if name in BUILTIN_BENCHMARKS:
-        if space or arch_column or target:
+        if space or arch_column or target or minimize is not None:
             raise SurrobenchError(
-                f"--space, --arch-column and --target apply to a table file, "
-                f"not to the built-in benchmark {name!r}"
+                "--space, --arch-column, --target, --minimize and --maximize apply "
+                f"to a table file, not to the built-in benchmark {name!r}"
             )
         return BUILTIN_BENCHMARKS[name]()
     if Path(name).suffix.lower() in TABLE_SUFFIXES:

@@ -68,6 +68,9 @@ def load_table(
     that names its row (the header is row 1, the first data row row 2).
     """
     path = Path(path)
+    for what, value in (("arch_column", arch_column), ("target", target)):
+        if not isinstance(value, str):
+            raise SurrobenchError(f"{what} must be a column name, got {value!r}")
     if minimize not in (None, True, False):
         raise SurrobenchError(f"minimize must be True, False or None, got {minimize!r}")
     search_space = get_space(space)

@@ -26,13 +26,15 @@ class Encoding(ABC):
         """Encode architectures already checked to belong to ``space``."""
 
     def encode(
-        self, archs: Sequence[Architecture], space: SearchSpace | None = None
+        self, archs: Sequence[Architecture], space: SearchSpace | str | None = None
     ) -> np.ndarray:
         """Encode all ``archs`` at once; shape (n, len(feature_names)), float32."""
         if isinstance(archs, str | bytes) or not hasattr(archs, "__len__"):
             raise SurrobenchError(
                 f"expected a sequence of architectures, got {type(archs).__name__}"
             )
+        if isinstance(space, str):
+            space = get_space(space)
         if space is None:
             if len(archs) == 0:
                 raise SurrobenchError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -47,7 +48,9 @@ RESULT_COLUMNS = [
 ]
 DEFAULT_TEST_SIZE = 1000
 SMALL_TEST_SET = 50  # below this, warn that scores are noisy
-SPLIT_VERSION = 1  # bump when split() changes, so stored results are not reused
+# Bump these when split() or the scores change, so stored results are not reused.
+SPLIT_VERSION = 1
+SCORES_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def job_config(job: Job, benchmark: Benchmark) -> dict:
         "test_size": job.test_size,
         "seed": job.seed,
         "split_version": SPLIT_VERSION,
+        "scores_version": SCORES_VERSION,
     }
 
 
@@ -163,15 +167,24 @@ def plan(
 
     Repeated predictors, train sizes or seeds are run once.
     """
+    for what, values in (
+        ("predictors", predictors),
+        ("train_sizes", train_sizes),
+        ("seeds", seeds),
+    ):
+        if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
+            raise SurrobenchError(f"{what} must be a list, got {values!r}")
+    # A repeated name, size or seed would only count the same job twice.
+    predictors, train_sizes, seeds = (
+        list(dict.fromkeys(values)) for values in (predictors, train_sizes, seeds)
+    )
     for name in predictors:
         make_predictor(name, encoding=encoding)  # unknown name or encoding: fail now
     check_int("test size", test_size, 2)
     for seed in seeds:
         check_seed(seed)
-    # A repeated name, size or seed would only count the same job twice.
-    predictors, train_sizes, seeds = (
-        list(dict.fromkeys(values)) for values in (predictors, train_sizes, seeds)
-    )
+    for size in train_sizes:
+        check_int("train size", size, 2)
     return [
         Job(name, encoding, int(size), int(seed), int(test_size), metric)
         for size in train_sizes
@@ -182,6 +195,14 @@ def plan(
 
 def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
     """Raise for a job that cannot run on ``benchmark``, before any job runs."""
+    if not isinstance(benchmark, Benchmark):
+        raise SurrobenchError(
+            f"expected a Benchmark (see load_benchmark), got {type(benchmark).__name__}"
+        )
+    for job in jobs:
+        if not isinstance(job, Job):
+            raise SurrobenchError(f"expected Job objects (see plan), got {job!r}")
+        check_int("test size", job.test_size, 2)
     for metric in {job.metric for job in jobs}:
         values = benchmark.values(metric)
         missing = int((~np.isfinite(values)).sum())
@@ -194,16 +215,6 @@ def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
     for job in jobs:
         check_train_size(job.train_size, len(benchmark), benchmark.name)
         check_seed(job.seed)
-    smallest = min(
-        (min(job.test_size, len(benchmark) - job.train_size) for job in jobs),
-        default=None,
-    )
-    if smallest is not None and smallest < SMALL_TEST_SET:
-        logger.warning(
-            "some jobs test on only %d architectures: their scores are noisy, and "
-            "precision@k is NaN where k reaches the test size",
-            smallest,
-        )
 
 
 def evaluate(
@@ -227,10 +238,23 @@ def evaluate(
     Returns:
         One row per job, in the order of ``jobs``, with :data:`RESULT_COLUMNS`.
     """
+    jobs = list(jobs)
     check_jobs(benchmark, jobs)
-    if not isinstance(workers, int | np.integer) or workers < 1:
-        raise SurrobenchError(f"workers must be an integer ≥ 1, got {workers!r}")
-    store = store if store is not None else ResultStore()
+    workers = check_int("workers", workers, 1)
+    if store is None:
+        store = ResultStore()
+    elif not isinstance(store, ResultStore):
+        raise SurrobenchError(f"store must be a ResultStore, got {store!r}")
+    smallest = min(
+        (min(job.test_size, len(benchmark) - job.train_size) for job in jobs),
+        default=None,
+    )
+    if smallest is not None and smallest < SMALL_TEST_SET:
+        logger.warning(
+            "some jobs test on only %d architectures: their scores are noisy, and "
+            "precision@k is NaN where k reaches the test size",
+            smallest,
+        )
     rows: list[dict | None] = [None] * len(jobs)
     pending = []
 
@@ -294,6 +318,9 @@ _worker_benchmark: Benchmark | None = None
 def _start_worker(benchmark: Benchmark) -> None:
     global _worker_benchmark
     _worker_benchmark = benchmark
+    # Ctrl-C reaches the whole process group; the parent alone handles it and
+    # lets running jobs end cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_in_worker(job: Job) -> dict:

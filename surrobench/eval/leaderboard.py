@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from surrobench.errors import SurrobenchError
+
 GROUP = ["benchmark", "predictor", "encoding", "train_size"]
 SHOWN = ["kendall_tau", "spearman", "precision_at_10", "fit_seconds", "query_seconds"]
 
@@ -25,6 +27,9 @@ def leaderboard(results: pd.DataFrame) -> pd.DataFrame:
     size), ``seeds``, then ``<score>_mean`` and ``<score>_ci95`` for the scores
     in :data:`SHOWN`.
     """
+    missing = [c for c in [*GROUP, "seed", *SHOWN] if c not in results.columns]
+    if missing:
+        raise SurrobenchError(f"results lack the column(s) {missing}")
     grouped = results.groupby(GROUP, sort=False)
     board = grouped.size().rename("seeds").to_frame()
     for column in SHOWN:

@@ -30,6 +30,13 @@ def _check(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     return y_true, y_pred
 
 
+def _check_direction(higher_is_better: object) -> None:
+    if not isinstance(higher_is_better, bool | np.bool_):
+        raise SurrobenchError(
+            f"higher_is_better must be True or False, got {higher_is_better!r}"
+        )
+
+
 def _constant(values: np.ndarray) -> bool:
     return bool(np.all(values == values[0]))
 
@@ -68,7 +75,7 @@ def sparse_kendall_tau(y_true, y_pred, resolution: float = 0.001) -> float:
     ties, so that a predictor is not rewarded for ranking noise.
     """
     y_true, y_pred = _check(y_true, y_pred)
-    if not 0 <= resolution < 1:
+    if not isinstance(resolution, int | float) or not 0 <= resolution < 1:
         raise SurrobenchError(f"resolution must be in [0, 1), got {resolution!r}")
     step = resolution * (y_true.max() - y_true.min())
     if step > 0:
@@ -80,11 +87,13 @@ def precision_at_k(y_true, y_pred, k: int, higher_is_better: bool = True) -> flo
     """|top_k(y) ∩ top_k(ŷ)| / k: the share of the true best k that are predicted best.
 
     Ties are broken by position, the same way for both orders. With ``k ≥ n``
-    every architecture is in both top sets, so the score says nothing: NaN.
+    every architecture is in both top sets, and with a constant ``y_true``
+    there is no best: the score says nothing, and is NaN.
     """
     y_true, y_pred = _check(y_true, y_pred)
     k = check_int("k", k, 1)
-    if k >= y_true.size:
+    _check_direction(higher_is_better)
+    if k >= y_true.size or _constant(y_true):
         return float("nan")
     sign = -1.0 if higher_is_better else 1.0
     true_top = np.argsort(sign * y_true, kind="stable")[:k]
@@ -106,6 +115,7 @@ def rmse(y_true, y_pred) -> float:
 
 def score(y_true, y_pred, higher_is_better: bool = True) -> dict[str, float]:
     """Every score the harness reports, by its result-column name."""
+    _check_direction(higher_is_better)
     return {
         "kendall_tau": kendall_tau(y_true, y_pred),
         "spearman": spearman(y_true, y_pred),

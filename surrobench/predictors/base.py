@@ -117,13 +117,24 @@ class VectorPredictor(Predictor):
 
     def _fit(self, archs, y) -> None:
         get_encoding(self.encoding or self.default_encoding)  # fail before work
-        self._fit_features(self.features(archs), y)
+        # Models see standardised targets: accuracies in percent or fractions,
+        # or offset by a constant, fit the same and lose no float precision.
+        self.target_mean_ = float(y.mean())
+        centred = y - self.target_mean_
+        peak = float(np.abs(centred).max())
+        # std via the peak: squaring tiny targets (1e-300) would underflow to 0.
+        spread = peak * float((centred / peak).std()) if peak > 0 else 0.0
+        self.target_scale_ = spread if spread > 0 else 1.0
+        standardised = centred / self.target_scale_
+        self._fit_features(self.features(archs), standardised)
 
     def _predict(self, archs) -> np.ndarray:
-        return self._predict_features(self.features(archs))
+        standardised = self._predict_features(self.features(archs))
+        return standardised * self.target_scale_ + self.target_mean_
 
     def _predict_dist(self, archs):
-        return self._predict_dist_features(self.features(archs))
+        mean, std = self._predict_dist_features(self.features(archs))
+        return mean * self.target_scale_ + self.target_mean_, std * self.target_scale_
 
     @abstractmethod
     def _fit_features(self, features: np.ndarray, y: np.ndarray) -> None: ...
@@ -133,6 +144,9 @@ class VectorPredictor(Predictor):
 
     def _predict_dist_features(self, features: np.ndarray):
         raise NotImplementedError
+
+    # Subclasses fit and predict in standardised target units; the methods
+    # above map predictions (and predictive std) back to the target's units.
 
 
 def _check_train_set(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.preprocessing import StandardScaler
 from sklearn.svm import NuSVR
 
 from surrobench.predictors.base import VectorPredictor
@@ -13,8 +11,9 @@ from surrobench.predictors.base import VectorPredictor
 class NuSVRPredictor(VectorPredictor):
     """ν-SVR with an RBF kernel ``k(x, x') = exp(−γ‖x − x'‖²)``.
 
-    Targets are standardised before fitting and mapped back after, so that
-    ``C`` means the same on accuracies in percent and in fractions.
+    Targets reach the model standardised (as for every vector predictor), so
+    that ``C`` and the ε-tube mean the same on accuracies in percent and in
+    fractions.
 
     Example:
         >>> from surrobench.datasets import load_benchmark
@@ -41,10 +40,8 @@ class NuSVRPredictor(VectorPredictor):
         self.gamma = gamma
 
     def _fit_features(self, features, y) -> None:
-        self.model_ = TransformedTargetRegressor(
-            regressor=NuSVR(nu=self.nu, C=self.C, gamma=self.gamma, kernel="rbf"),
-            transformer=StandardScaler(),
-        ).fit(features, y)
+        self.model_ = NuSVR(nu=self.nu, C=self.C, gamma=self.gamma, kernel="rbf")
+        self.model_.fit(features, y)
 
     def _predict_features(self, features) -> np.ndarray:
         return self.model_.predict(features)

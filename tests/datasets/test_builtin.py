@@ -86,3 +86,9 @@ def test_restricted_unpickler_refuses_other_classes(tmp_path):
         pickle.UnpicklingError, match=r"refusing to load builtins\.print"
     ):
         load_restricted(path, NUMPY_SCALARS)
+
+
+def test_table_options_do_not_apply_to_builtins():
+    for options in ({"minimize": True}, {"space": "nb201"}, {"target": "perf"}):
+        with pytest.raises(SurrobenchError, match="table file"):
+            load_benchmark("nbgraph-proteins", **options)

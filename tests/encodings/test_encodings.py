@@ -106,3 +106,5 @@ def test_encoding_rejects_mixed_spaces_and_non_architectures(nb201, cora):
     with pytest.raises(SurrobenchError, match="sequence"):
         get_encoding("onehot").encode(arch for arch in nb201.archs[:3])
     assert get_encoding("path").encode([], nb201.space).shape == (0, 84)
+    named = get_encoding("onehot").encode(nb201.archs[:3], "nb201")
+    np.testing.assert_array_equal(named, get_encoding("onehot").encode(nb201.archs[:3]))

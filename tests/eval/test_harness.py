@@ -162,3 +162,20 @@ def test_small_test_sets_are_flagged(nb201, caplog):
     assert "only 30 architectures" in caplog.text
     assert results.precision_at_50.isna().all()
     assert results.precision_at_10.notna().all()
+
+
+def test_misused_api_is_named(nb201, tmp_path):
+    jobs = plan(["nusvr"], [20], [0], test_size=50)
+    with pytest.raises(SurrobenchError, match="Benchmark"):
+        evaluate("nb201-cifar10", jobs)
+    with pytest.raises(SurrobenchError, match="Job objects"):
+        evaluate(nb201, [("nusvr", None, 20, 0)])
+    with pytest.raises(SurrobenchError, match="ResultStore"):
+        evaluate(nb201, jobs, store=str(tmp_path / "x.sqlite"))
+    with pytest.raises(SurrobenchError, match="workers"):
+        evaluate(nb201, jobs, workers=True)
+    assert len(evaluate(nb201, (job for job in jobs))) == 1
+    with pytest.raises(SurrobenchError, match="seeds must be a list"):
+        plan(["rf"], [10], 3)
+    with pytest.raises(SurrobenchError, match="results lack"):
+        leaderboard(pd.DataFrame({"a": [1]}))

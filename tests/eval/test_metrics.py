@@ -97,3 +97,19 @@ def test_non_numbers_are_refused(values):
 def test_sparse_resolution_is_checked(resolution):
     with pytest.raises(SurrobenchError, match="resolution"):
         metrics.sparse_kendall_tau([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], resolution)
+
+
+def test_direction_must_be_a_boolean(pairs):
+    y, p = pairs
+    for direction in ("no", None, 1):
+        with pytest.raises(SurrobenchError, match="higher_is_better"):
+            metrics.precision_at_k(y, p, 10, higher_is_better=direction)
+        with pytest.raises(SurrobenchError, match="higher_is_better"):
+            metrics.score(y, p, direction)
+    for resolution in ("a", None, [0.1]):
+        with pytest.raises(SurrobenchError, match="resolution"):
+            metrics.sparse_kendall_tau(y, p, resolution)
+
+
+def test_precision_of_a_constant_target_is_undefined():
+    assert np.isnan(metrics.precision_at_k(np.ones(100), np.arange(100.0), 10))

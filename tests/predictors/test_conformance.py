@@ -138,3 +138,17 @@ def test_unknown_predictor_and_encoding_are_named():
         make_predictor("lgbm")
     with pytest.raises(SurrobenchError, match="unknown encoding"):
         make_predictor("rf", encoding="onehto")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_shifting_and_scaling_the_target_keeps_the_ranking(name, data):
+    from surrobench.eval import kendall_tau
+
+    train, y, test, y_test = data
+    base = make_predictor(name).fit(train, y).predict(test)
+    for shift, scale in ((1e9, 1.0), (0.0, 1e-300), (-5.0, 1e6)):
+        moved = make_predictor(name).fit(train, y * scale + shift).predict(test)
+        # Rounding may flip a tie between equally good splits, nothing more.
+        assert kendall_tau(base, moved) > 0.9
+        quality = kendall_tau(y_test, moved) - kendall_tau(y_test, base)
+        assert abs(quality) < 0.03
