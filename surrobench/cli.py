@@ -12,7 +12,7 @@ import pandas as pd
 from surrobench import __version__
 from surrobench.datasets import benchmark_names, load_benchmark
 from surrobench.encodings import encoding_names
-from surrobench.errors import SurrobenchError
+from surrobench.errors import SurrobenchError, check_int
 from surrobench.eval import ResultStore, evaluate, format_leaderboard, leaderboard, plan
 from surrobench.eval.harness import RESULT_COLUMNS, check_jobs
 from surrobench.io import write_atomic
@@ -124,11 +124,9 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     bench = _load(args)
-    if args.top < 1:
-        raise SurrobenchError(f"--top must be at least 1, got {args.top}")
     metric = bench.metric(args.metric)
-    print(bench.summary())
     top = bench.top(args.top, metric.name)
+    print(bench.summary())
     for rank, (_, row) in enumerate(top.iterrows(), start=1):
         native = bench.space.format(bench.archs[int(row.name)])
         print(f"{rank:3d}. {metric.name}={row[metric.name]:.4f}  {native}")
@@ -148,8 +146,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         metric=args.metric,
     )
     check_jobs(bench, jobs)
-    if args.workers < 1:
-        raise SurrobenchError(f"--workers must be at least 1, got {args.workers}")
+    check_int("--workers", args.workers, 1)
     out = _output_folder(args.out)
     print(bench.summary(args.metric), file=sys.stderr)
 
@@ -214,22 +211,21 @@ def _write_outputs(
     return board
 
 
-def cmd_list(kind: str):
-    def run(args: argparse.Namespace) -> int:
-        if kind == "predictors":
-            for name, cls in PREDICTORS.items():
-                needs = ", ".join(cls.needs) or "nothing"
-                default = getattr(cls, "default_encoding", "")
-                print(
-                    f"{name:8s} needs {needs}"
-                    + (f" (default {default})" if default else "")
-                    + ("; predictive std" if cls.has_uncertainty else "")
-                )
-        else:
-            print("\n".join(encoding_names()))
-        return 0
+def cmd_predictors(args: argparse.Namespace) -> int:
+    for name, cls in PREDICTORS.items():
+        needs = ", ".join(cls.needs) or "nothing"
+        default = getattr(cls, "default_encoding", "")
+        print(
+            f"{name:8s} needs {needs}"
+            + (f" (default {default})" if default else "")
+            + ("; predictive std" if cls.has_uncertainty else "")
+        )
+    return 0
 
-    return run
+
+def cmd_encodings(args: argparse.Namespace) -> int:
+    print("\n".join(encoding_names()))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,12 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("benchmarks", help="list the built-in benchmarks")
     listing.set_defaults(run=cmd_benchmarks)
-    commands.add_parser("predictors", help="list the predictors").set_defaults(
-        run=cmd_list("predictors")
-    )
-    commands.add_parser("encodings", help="list the encodings").set_defaults(
-        run=cmd_list("encodings")
-    )
+    listing = commands.add_parser("predictors", help="list the predictors")
+    listing.set_defaults(run=cmd_predictors)
+    listing = commands.add_parser("encodings", help="list the encodings")
+    listing.set_defaults(run=cmd_encodings)
 
     show = commands.add_parser("show", help="print a benchmark's best architectures")
     _add_benchmark_options(show, positional=True)

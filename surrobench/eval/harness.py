@@ -203,6 +203,8 @@ def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
         if not isinstance(job, Job):
             raise SurrobenchError(f"expected Job objects (see plan), got {job!r}")
         check_int("test size", job.test_size, 2)
+        check_train_size(job.train_size, len(benchmark), benchmark.name)
+        check_seed(job.seed)
     for metric in {job.metric for job in jobs}:
         values = benchmark.values(metric)
         missing = int((~np.isfinite(values)).sum())
@@ -212,9 +214,6 @@ def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
                 f"or infinite for {missing} architectures; make it the table's "
                 "target so that those rows are dropped"
             )
-    for job in jobs:
-        check_train_size(job.train_size, len(benchmark), benchmark.name)
-        check_seed(job.seed)
 
 
 def evaluate(
@@ -257,12 +256,14 @@ def evaluate(
         )
     rows: list[dict | None] = [None] * len(jobs)
     pending = []
+    finished = 0
 
     def finish(index: int, row: dict, reused: bool) -> None:
+        nonlocal finished
         rows[index] = row
         if on_result is not None:
-            done = sum(r is not None for r in rows) - 1
-            on_result(done, len(jobs), row, reused)
+            on_result(finished, len(jobs), row, reused)
+        finished += 1
 
     for index, job in enumerate(jobs):
         config = job_config(job, benchmark)

@@ -14,6 +14,9 @@ from surrobench.encodings import get_encoding
 from surrobench.errors import SurrobenchError, check_seed, check_values
 from surrobench.spaces import SearchSpace, get_space
 
+# Beyond this, sums and squares of targets (means, variances, losses) overflow.
+MAX_TARGET = 1e150
+
 
 class Predictor(ABC):
     """Predicts a metric of architectures from a few trained ones.
@@ -97,6 +100,10 @@ class Predictor(ABC):
 class VectorPredictor(Predictor):
     """A predictor over a vector encoding of each architecture.
 
+    Subclasses implement ``_fit_features`` / ``_predict_features`` in
+    standardised target units; this class maps predictions (and predictive
+    std) back to the target's units.
+
     Args:
         encoding: encoding name (``onehot``, ``path``, ``onehot+path``...);
             None takes the predictor's ``default_encoding``.
@@ -116,7 +123,6 @@ class VectorPredictor(Predictor):
         return encoder.encode(archs, self.space_)
 
     def _fit(self, archs, y) -> None:
-        get_encoding(self.encoding or self.default_encoding)  # fail before work
         # Models see standardised targets: accuracies in percent or fractions,
         # or offset by a constant, fit the same and lose no float precision.
         self.target_mean_ = float(y.mean())
@@ -144,9 +150,6 @@ class VectorPredictor(Predictor):
 
     def _predict_dist_features(self, features: np.ndarray):
         raise NotImplementedError
-
-    # Subclasses fit and predict in standardised target units; the methods
-    # above map predictions (and predictive std) back to the target's units.
 
 
 def _check_train_set(
@@ -179,13 +182,9 @@ def _check_train_set(
             f"{bad.size} targets are NaN or infinite (first at position {bad[0]}); "
             "drop those architectures first"
         )
-    if np.abs(y).max() > MAX_TARGET:
+    if np.abs(y).max() > MAX_TARGET:  # their mean would overflow
         raise SurrobenchError(
             f"targets reach {np.abs(y).max():.3g}; rescale them below {MAX_TARGET:.0e} "
             "so that their squares stay finite"
         )
     return space, y
-
-
-# Models square and sum targets (variances, losses); beyond this they overflow.
-MAX_TARGET = 1e150

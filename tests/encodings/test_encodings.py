@@ -45,7 +45,7 @@ def test_path_of_a_hand_worked_cell():
     encoding = get_encoding("path")
     features = encoding.encode([CELL])[0]
     on = {name for name, value in zip(encoding.feature_names(NB201), features) if value}
-    # Routes 0→3, 0→1→3, 0→2→3 (through none: nothing), 0→1→2→3, 0→2→... none.
+    # Routes 0→3, 0→1→3 and 0→1→2→3 carry paths; 0→2→3 runs through 'none'.
     assert on == {
         "path:skip_connect",
         "path:nor_conv_3x3>nor_conv_1x1",
