@@ -30,11 +30,15 @@ class Predictor(ABC):
         name: the registry's short name.
         needs: inputs the harness must supply.
         has_uncertainty: True where :meth:`predict_dist` is the model's own.
+        param_distributions: constructor parameters worth tuning, each mapped
+            to a list of choices or a ``scipy.stats`` distribution (what
+            ``sklearn.model_selection.ParameterSampler`` draws from).
     """
 
     name: ClassVar[str]
     needs: ClassVar[tuple[str, ...]] = ()
     has_uncertainty: ClassVar[bool] = False
+    param_distributions: ClassVar[dict] = {}
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
