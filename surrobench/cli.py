@@ -55,6 +55,18 @@ def _seeds(text: str) -> list[int]:
     return values
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds ≥ 0, got {text!r}"
+        )
+    return value
+
+
 def _output_folder(text: str) -> Path:
     """A folder that exists or can be made, with no folder where a file goes."""
     if not text.strip():
@@ -144,6 +156,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         test_size=args.test_size,
         metric=args.metric,
+        hpo_seconds=args.hpo_seconds,
     )
     check_jobs(bench, jobs)
     check_int("--workers", args.workers, 1)
@@ -272,6 +285,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--metric", help="predict this metric (default: the target)")
     run.add_argument(
         "--workers", type=int, default=1, help="processes running jobs (default 1)"
+    )
+    run.add_argument(
+        "--hpo-seconds",
+        type=_seconds,
+        default=0.0,
+        help="tune each predictor by cross-validation inside its train set for "
+        "about this long per job (default 0: the defaults, untuned)",
     )
     run.add_argument("--out", required=True, help="folder for results and store")
     run.set_defaults(run=cmd_evaluate)

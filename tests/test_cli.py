@@ -117,6 +117,9 @@ def test_console_entry_point_reports_errors_without_a_traceback(tmp_path):
         ("--seeds", "0,4294967296", "seed must be in 0.."),
         ("--train-sizes", "10,,20", "none empty"),
         ("--predictors", ",rf", "none empty"),
+        ("--hpo-seconds", "-3", "seconds ≥ 0"),
+        ("--hpo-seconds", "inf", "seconds ≥ 0"),
+        ("--hpo-seconds", "soon", "seconds ≥ 0"),
     ],
 )
 def test_malformed_lists_are_refused(tmp_path, capsys, option, value, message):

@@ -3,6 +3,8 @@
 from surrobench.eval.harness import RESULT_COLUMNS, Job, evaluate, plan, run_job, split
 from surrobench.eval.leaderboard import format_leaderboard, leaderboard
 from surrobench.eval.metrics import (
+    coverage,
+    gaussian_nll,
     kendall_tau,
     mae,
     pearson,
@@ -11,6 +13,7 @@ from surrobench.eval.metrics import (
     score,
     sparse_kendall_tau,
     spearman,
+    uncertainty_scores,
 )
 from surrobench.eval.store import ResultStore
 
@@ -18,8 +21,10 @@ __all__ = [
     "RESULT_COLUMNS",
     "Job",
     "ResultStore",
+    "coverage",
     "evaluate",
     "format_leaderboard",
+    "gaussian_nll",
     "kendall_tau",
     "leaderboard",
     "mae",
@@ -32,4 +37,5 @@ __all__ = [
     "sparse_kendall_tau",
     "spearman",
     "split",
+    "uncertainty_scores",
 ]

@@ -22,8 +22,9 @@ import pandas as pd
 
 from surrobench.datasets import Benchmark
 from surrobench.errors import SurrobenchError, check_int, check_seed
-from surrobench.eval.metrics import score
+from surrobench.eval.metrics import score, uncertainty_scores
 from surrobench.eval.store import ResultStore
+from surrobench.eval.tuning import check_budget, tune
 from surrobench.predictors import PREDICTORS, make_predictor
 
 logger = logging.getLogger(__name__)
@@ -43,14 +44,18 @@ RESULT_COLUMNS = [
     "precision_at_50",
     "mae",
     "rmse",
+    "nll",
+    "coverage_68",
+    "coverage_95",
     "fit_seconds",
     "query_seconds",
+    "tuning_seconds",
 ]
 DEFAULT_TEST_SIZE = 1000
 SMALL_TEST_SET = 50  # below this, warn that scores are noisy
 # Bump these when split() or the scores change, so stored results are not reused.
 SPLIT_VERSION = 1
-SCORES_VERSION = 1
+SCORES_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class Job:
     seed: int
     test_size: int = DEFAULT_TEST_SIZE
     metric: str | None = None
+    hpo_seconds: float = 0.0
 
 
 def split(
@@ -110,6 +116,7 @@ def job_config(job: Job, benchmark: Benchmark) -> dict:
         "train_size": job.train_size,
         "test_size": job.test_size,
         "seed": job.seed,
+        "hpo_seconds": job.hpo_seconds,
         "split_version": SPLIT_VERSION,
         "scores_version": SCORES_VERSION,
     }
@@ -133,13 +140,26 @@ def run_job(job: Job, benchmark: Benchmark) -> dict:
     train = [benchmark.archs[i] for i in train_rows]
     test = [benchmark.archs[i] for i in test_rows]
 
-    predictor = make_predictor(job.predictor, encoding=job.encoding, seed=job.seed)
+    start = time.perf_counter()
+    tuned = tune(
+        job.predictor,
+        train,
+        values[train_rows],
+        job.hpo_seconds,
+        encoding=job.encoding,
+        seed=job.seed,
+    )
+    tuning_seconds = time.perf_counter() - start if job.hpo_seconds else 0.0
+    predictor = make_predictor(
+        job.predictor, encoding=job.encoding, seed=job.seed, params=tuned.params
+    )
     start = time.perf_counter()
     predictor.fit(train, values[train_rows])
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
     predictions = predictor.predict(test)
     query_seconds = time.perf_counter() - start
+    mean, std = predictor.predict_dist(test)
 
     row = {
         "benchmark": benchmark.name,
@@ -149,8 +169,10 @@ def run_job(job: Job, benchmark: Benchmark) -> dict:
         "test_size": len(test_rows),
         "seed": job.seed,
         **score(values[test_rows], predictions, metric.higher_is_better),
+        **uncertainty_scores(values[test_rows], mean, std),
         "fit_seconds": fit_seconds,
         "query_seconds": query_seconds,
+        "tuning_seconds": tuning_seconds,
     }
     return row
 
@@ -162,10 +184,13 @@ def plan(
     encoding: str | None = None,
     test_size: int = DEFAULT_TEST_SIZE,
     metric: str | None = None,
+    hpo_seconds: float = 0.0,
 ) -> list[Job]:
     """Every job of a run, train size by train size, then seed, then predictor.
 
-    Repeated predictors, train sizes or seeds are run once.
+    Repeated predictors, train sizes or seeds are run once. ``hpo_seconds`` > 0
+    tunes each predictor inside its train set first (see
+    :func:`surrobench.eval.tuning.tune`).
     """
     for what, values in (
         ("predictors", predictors),
@@ -185,8 +210,9 @@ def plan(
         check_seed(seed)
     for size in train_sizes:
         check_int("train size", size, 2)
+    hpo_seconds = check_budget(hpo_seconds)
     return [
-        Job(name, encoding, int(size), int(seed), int(test_size), metric)
+        Job(name, encoding, int(size), int(seed), int(test_size), metric, hpo_seconds)
         for size in train_sizes
         for seed in seeds
         for name in predictors
@@ -205,6 +231,7 @@ def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
         check_int("test size", job.test_size, 2)
         check_train_size(job.train_size, len(benchmark), benchmark.name)
         check_seed(job.seed)
+        check_budget(job.hpo_seconds)
     for metric in {job.metric for job in jobs}:
         values = benchmark.values(metric)
         missing = int((~np.isfinite(values)).sum())

@@ -9,7 +9,15 @@ from scipy import stats
 from surrobench.errors import SurrobenchError
 
 GROUP = ["benchmark", "predictor", "encoding", "train_size"]
-SHOWN = ["kendall_tau", "spearman", "precision_at_10", "fit_seconds", "query_seconds"]
+SHOWN = [
+    "kendall_tau",
+    "spearman",
+    "precision_at_10",
+    "nll",
+    "coverage_95",
+    "fit_seconds",
+    "query_seconds",
+]
 
 
 def _interval(values: pd.Series) -> float:
@@ -66,6 +74,8 @@ def format_leaderboard(board: pd.DataFrame, markdown: bool = False) -> str:
         "kendall_tau",
         "spearman",
         "precision_at_10",
+        "nll",
+        "coverage_95",
         "fit_s",
         "query_s",
     ]
@@ -81,6 +91,8 @@ def format_leaderboard(board: pd.DataFrame, markdown: bool = False) -> str:
                 _cell(row.kendall_tau_mean, row.kendall_tau_ci95, 3),
                 _cell(row.spearman_mean, row.spearman_ci95, 3),
                 _cell(row.precision_at_10_mean, row.precision_at_10_ci95, 2),
+                f"{row.nll_mean:.2f}",
+                f"{row.coverage_95_mean:.2f}",
                 f"{row.fit_seconds_mean:.3f}",
                 f"{row.query_seconds_mean:.3f}",
             ]

@@ -113,6 +113,67 @@ def rmse(y_true, y_pred) -> float:
     return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
 
 
+def _check_std(y_true: np.ndarray, std) -> np.ndarray:
+    std = check_values("std", std)
+    if std.shape != y_true.shape:
+        raise SurrobenchError(
+            f"std must have the shape of y_true {y_true.shape}, got {std.shape}"
+        )
+    if not np.isfinite(std).all() or (std < 0).any():
+        raise SurrobenchError("std must be finite and non-negative")
+    return std
+
+
+def _floor(std: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+    # A zero std would make the likelihood of any miss infinite; a floor far
+    # below any real spread keeps the score finite (and very bad) instead.
+    tiny = 1e-12 * max(float(np.abs(y_true).max()), 1e-300)
+    return np.maximum(std, tiny)
+
+
+def gaussian_nll(y_true, mean, std) -> float:
+    """Mean Gaussian negative log-likelihood ``½ log(2πσ²) + (y − μ)² / (2σ²)``.
+
+    In the target's units (a shift of the target changes nothing, a scale by
+    ``c`` adds ``log c``); lower is better.
+
+    Example:
+        >>> round(gaussian_nll([0.0, 0.0], [0.0, 0.0], [1.0, 1.0]), 4)
+        0.9189
+    """
+    y_true, mean = _check(y_true, mean)
+    std = _floor(_check_std(y_true, std), y_true)
+    z = (y_true - mean) / std
+    return float(np.mean(0.5 * np.log(2 * np.pi) + np.log(std) + 0.5 * z**2))
+
+
+def coverage(y_true, mean, std, level: float) -> float:
+    """Share of ``y`` inside the central ``level`` interval ``μ ± z·σ`` of N(μ, σ²).
+
+    ``z = Φ⁻¹((1 + level) / 2)``: 0.994 for 68 %, 1.960 for 95 %. A calibrated
+    predictor covers about ``level``; less is overconfident, more underconfident.
+
+    Example:
+        >>> coverage([0.0, 1.0, 3.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], 0.95)
+        0.6666666666666666
+    """
+    y_true, mean = _check(y_true, mean)
+    std = _check_std(y_true, std)
+    if not isinstance(level, int | float) or not 0 < level < 1:
+        raise SurrobenchError(f"coverage level must be in (0, 1), got {level!r}")
+    z = stats.norm.ppf((1 + level) / 2)
+    return float(np.mean(np.abs(y_true - mean) <= z * std))
+
+
+def uncertainty_scores(y_true, mean, std) -> dict[str, float]:
+    """The harness's scores of a predictive distribution, by result-column name."""
+    return {
+        "nll": gaussian_nll(y_true, mean, std),
+        "coverage_68": coverage(y_true, mean, std, 0.68),
+        "coverage_95": coverage(y_true, mean, std, 0.95),
+    }
+
+
 def score(y_true, y_pred, higher_is_better: bool = True) -> dict[str, float]:
     """Every score the harness reports, by its result-column name."""
     _check_direction(higher_is_better)

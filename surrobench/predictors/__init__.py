@@ -2,29 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from surrobench.encodings import get_encoding
 from surrobench.errors import SurrobenchError, check_seed, unknown_name
 from surrobench.predictors.base import Predictor, VectorPredictor
 from surrobench.predictors.svr import NuSVRPredictor
-from surrobench.predictors.trees import LightGBMPredictor, RandomForestPredictor
+from surrobench.predictors.trees import (
+    LightGBMPredictor,
+    NGBoostPredictor,
+    RandomForestPredictor,
+    XGBoostPredictor,
+)
 
 PREDICTORS: dict[str, type[Predictor]] = {
-    cls.name: cls for cls in (LightGBMPredictor, RandomForestPredictor, NuSVRPredictor)
+    cls.name: cls
+    for cls in (
+        LightGBMPredictor,
+        RandomForestPredictor,
+        NuSVRPredictor,
+        XGBoostPredictor,
+        NGBoostPredictor,
+    )
 }
 
 
-def make_predictor(name: str, encoding: str | None = None, seed: int = 0) -> Predictor:
-    """A fresh predictor by registry name, seeded; ``encoding`` for vector models."""
+def make_predictor(
+    name: str,
+    encoding: str | None = None,
+    seed: int = 0,
+    params: Mapping[str, object] | None = None,
+) -> Predictor:
+    """A fresh predictor by registry name, seeded; ``encoding`` for vector models.
+
+    ``params`` sets other constructor parameters (e.g. tuned ones).
+    """
     if name not in PREDICTORS:
         raise unknown_name("predictor", name, PREDICTORS)
     cls = PREDICTORS[name]
     seed = check_seed(seed)
+    kwargs = dict(params or {})
+    allowed = [key for key in cls(seed=seed).get_params() if key != "seed"]
+    for key in kwargs:
+        if key in ("seed", "encoding") or key not in allowed:
+            raise unknown_name(f"parameter of {name!r}", key, allowed)
     if encoding is not None:
         if "encoding" not in cls.needs:
             raise SurrobenchError(f"predictor {name!r} takes no --encoding")
         get_encoding(encoding)  # an unknown name fails here, before any work
-        return cls(encoding=encoding, seed=seed)
-    return cls(seed=seed)
+        kwargs["encoding"] = encoding
+    return cls(seed=seed, **kwargs)
 
 
 def predictor_names() -> list[str]:

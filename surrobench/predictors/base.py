@@ -58,7 +58,10 @@ class Predictor(ABC):
         check_seed(self.seed)
         space, y = _check_train_set(archs, y)
         self.space_ = space
-        self._fit(list(archs), y)
+        # Kept (by reference) for the bootstrap that predict_dist may need.
+        self.train_archs_, self.train_y_ = list(archs), y
+        self.__dict__.pop("bootstrap_", None)
+        self._fit(self.train_archs_, y)
         return self
 
     def predict(self, archs: Sequence[Architecture]) -> np.ndarray:
@@ -71,16 +74,35 @@ class Predictor(ABC):
     def predict_dist(
         self, archs: Sequence[Architecture]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Predictive mean and standard deviation; each of shape (n,)."""
-        if not self.has_uncertainty:
-            raise SurrobenchError(
-                f"predictor {self.name!r} has no predictive uncertainty of its own"
-            )
+        """Predictive mean and standard deviation; each of shape (n,).
+
+        A model without uncertainty of its own (``has_uncertainty`` False)
+        answers from a seeded bootstrap ensemble of itself
+        (:class:`~surrobench.predictors.bootstrap.BootstrapEnsemble`), fit on
+        first use: the mean is this model's prediction, the std the spread of
+        the ensemble's.
+        """
         archs = self._check_query(archs)
         if not archs:
             return np.empty(0), np.empty(0)
-        mean, std = self._predict_dist(archs)
-        return np.asarray(mean, float).reshape(-1), np.asarray(std, float).reshape(-1)
+        if self.has_uncertainty:
+            mean, std = self._predict_dist(archs)
+        else:
+            mean = self._predict(archs)
+            _, std = self._bootstrap().predict_dist(archs)
+        mean = np.asarray(mean, float).reshape(len(archs))
+        std = np.asarray(std, float).reshape(len(archs))
+        return mean, std
+
+    def _bootstrap(self) -> Predictor:
+        if not hasattr(self, "bootstrap_"):
+            from surrobench.predictors.bootstrap import BootstrapEnsemble
+
+            fresh = type(self)(**self.get_params())
+            self.bootstrap_ = BootstrapEnsemble(fresh, seed=self.seed).fit(
+                self.train_archs_, self.train_y_
+            )
+        return self.bootstrap_
 
     @abstractmethod
     def _fit(self, archs: list[Architecture], y: np.ndarray) -> None: ...
@@ -139,11 +161,14 @@ class VectorPredictor(Predictor):
         self._fit_features(self.features(archs), standardised)
 
     def _predict(self, archs) -> np.ndarray:
-        standardised = self._predict_features(self.features(archs))
+        # float64 first: models that answer in float32 (XGBoost) would lose the
+        # digits of a target offset by 1e9.
+        standardised = np.asarray(self._predict_features(self.features(archs)), float)
         return standardised * self.target_scale_ + self.target_mean_
 
     def _predict_dist(self, archs):
         mean, std = self._predict_dist_features(self.features(archs))
+        mean, std = np.asarray(mean, float), np.asarray(std, float)
         return mean * self.target_scale_ + self.target_mean_, std * self.target_scale_
 
     @abstractmethod

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
+from scipy.stats import loguniform, uniform
 from sklearn.svm import NuSVR
 
 from surrobench.predictors.base import VectorPredictor
@@ -25,6 +28,11 @@ class NuSVRPredictor(VectorPredictor):
     """
 
     name = "nusvr"
+    param_distributions: ClassVar[dict] = {
+        "nu": uniform(0.1, 0.8),
+        "C": loguniform(0.1, 100.0),
+        "gamma": ["scale", *loguniform(1e-3, 1.0).rvs(8, random_state=0).tolist()],
+    }
 
     def __init__(
         self,

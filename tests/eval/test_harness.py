@@ -102,6 +102,8 @@ def _rows(taus_by_predictor):
                     "kendall_tau": tau,
                     "spearman": tau,
                     "precision_at_10": 0.1,
+                    "nll": 1.0,
+                    "coverage_95": 0.9,
                     "fit_seconds": 1.0,
                     "query_seconds": 0.1,
                 }

@@ -113,3 +113,34 @@ def test_direction_must_be_a_boolean(pairs):
 
 def test_precision_of_a_constant_target_is_undefined():
     assert np.isnan(metrics.precision_at_k(np.ones(100), np.arange(100.0), 10))
+
+
+def test_gaussian_nll_matches_scipy():
+    from surrobench.eval import gaussian_nll
+
+    rng = np.random.default_rng(0)
+    y, mean, std = rng.normal(size=50), rng.normal(size=50), rng.uniform(0.5, 2, 50)
+    expected = -stats.norm.logpdf(y, mean, std).mean()
+    assert gaussian_nll(y, mean, std) == pytest.approx(expected)
+    # A zero std is floored, not a division by zero.
+    assert np.isfinite(gaussian_nll([1.0, 2.0], [1.0, 2.5], [0.0, 0.0]))
+
+
+def test_coverage_counts_the_central_interval():
+    from surrobench.eval import coverage
+
+    y = np.array([0.0, 0.9, 1.5, 2.5, -3.0])
+    mean, std = np.zeros(5), np.ones(5)
+    assert coverage(y, mean, std, 0.68) == pytest.approx(2 / 5)
+    assert coverage(y, mean, std, 0.95) == pytest.approx(3 / 5)
+    draws = np.random.default_rng(1).normal(size=20000)
+    assert coverage(draws, np.zeros(20000), np.ones(20000), 0.95) == pytest.approx(
+        0.95, abs=0.01
+    )
+    for level in (0, 1, 1.5, "0.9"):
+        with pytest.raises(SurrobenchError, match="coverage level"):
+            coverage(y, mean, std, level)
+    with pytest.raises(SurrobenchError, match="non-negative"):
+        coverage(y, mean, -std, 0.95)
+    with pytest.raises(SurrobenchError, match="shape"):
+        coverage(y, mean, std[:3], 0.95)

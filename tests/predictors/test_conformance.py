@@ -73,16 +73,33 @@ def test_every_encoding_is_accepted(name, data):
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_uncertainty_where_declared(name, data):
-    train, y, test, _ = data
+def test_every_predictor_answers_predict_dist(name, data):
+    train, y, test, y_test = data
     model = make_predictor(name).fit(train, y)
-    if PREDICTORS[name].has_uncertainty:
-        mean, std = model.predict_dist(test)
-        assert mean.shape == std.shape == (len(test),)
-        assert (std >= 0).all() and std.max() > 0
-    else:
-        with pytest.raises(SurrobenchError, match="no predictive uncertainty"):
-            model.predict_dist(test)
+    mean, std = model.predict_dist(test)
+    assert mean.shape == std.shape == (len(test),)
+    assert np.isfinite(mean).all() and np.isfinite(std).all()
+    assert (std >= 0).all() and std.max() > 0
+    from surrobench.eval import kendall_tau
+
+    assert kendall_tau(y_test, mean) > 0.2
+    if not PREDICTORS[name].has_uncertainty:
+        # The bootstrap's mean is the model's own prediction.
+        np.testing.assert_allclose(mean, model.predict(test))
+    empty_mean, empty_std = model.predict_dist([])
+    assert empty_mean.shape == empty_std.shape == (0,)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_tunable_parameters_are_constructor_parameters(name, data):
+    from sklearn.model_selection import ParameterSampler
+
+    distributions = PREDICTORS[name].param_distributions
+    assert distributions, f"{name} declares nothing to tune"
+    train, y, test, _ = data
+    for params in ParameterSampler(distributions, 2, random_state=0):
+        model = make_predictor(name, params=params).fit(train[:30], y[:30])
+        assert np.isfinite(model.predict(test[:5])).all()
 
 
 @pytest.mark.parametrize("name", ALL)
