@@ -1,4 +1,4 @@
-"""Fit and query time of each predictor at 400 training cells, 1,000 queries."""
+"""Fit and query time of each predictor: 400 training cells; 1,000 and all queries."""
 
 import pytest
 
@@ -16,3 +16,14 @@ def test_fit_400_predict_1000(benchmark, nb201, name):
 
     predictions = benchmark(fit_and_predict)
     assert predictions.shape == (1000,)
+
+
+@pytest.mark.parametrize("name", predictor_names())
+def test_predict_dist_all_15625_cells(benchmark, nb201, name):
+    """Query time over the whole NB201 space, as a search loop's acquisition needs."""
+    train = nb201.sample(400, seed=0)
+    model = make_predictor(name, seed=0).fit(train, nb201.query(train))
+    model.predict_dist(train[:2])  # fit a bootstrap, if any, outside the timing
+
+    mean, std = benchmark(model.predict_dist, nb201.archs)
+    assert mean.shape == std.shape == (len(nb201.archs),)

@@ -7,6 +7,15 @@ from collections.abc import Mapping
 from surrobench.encodings import get_encoding
 from surrobench.errors import SurrobenchError, check_seed, unknown_name
 from surrobench.predictors.base import Predictor, VectorPredictor
+from surrobench.predictors.bayesian import (
+    BayesianLinearRegression,
+    BOHAMIANNPredictor,
+    DNGOPredictor,
+)
+from surrobench.predictors.gnn import GCNPredictor, GINPredictor
+from surrobench.predictors.gp import ExactGPPredictor, SparseGPPredictor
+from surrobench.predictors.graph_gp import OtmannGaussianProcess, WLGaussianProcess
+from surrobench.predictors.mlp import BANANASPredictor
 from surrobench.predictors.svr import NuSVRPredictor
 from surrobench.predictors.trees import (
     LightGBMPredictor,
@@ -23,6 +32,16 @@ PREDICTORS: dict[str, type[Predictor]] = {
         NuSVRPredictor,
         XGBoostPredictor,
         NGBoostPredictor,
+        GINPredictor,
+        GCNPredictor,
+        ExactGPPredictor,
+        SparseGPPredictor,
+        WLGaussianProcess,
+        OtmannGaussianProcess,
+        BayesianLinearRegression,
+        DNGOPredictor,
+        BOHAMIANNPredictor,
+        BANANASPredictor,
     )
 }
 

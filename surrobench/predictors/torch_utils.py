@@ -1,4 +1,4 @@
-"""What every torch-based predictor shares: seeding, tensors, threads."""
+"""What every torch-based predictor shares: seeding, one thread, tensors."""
 
 from __future__ import annotations
 
@@ -12,10 +12,29 @@ DTYPE = torch.float64
 
 
 @contextlib.contextmanager
+def single_thread() -> Iterator[None]:
+    """Run a block on one torch thread, then restore the caller's count.
+
+    NAS predictors train on tensors of a few hundred rows and a few dozen
+    columns: thousands of operations too small to share. On a busy two-core
+    machine a second thread, waiting at each one, made fits 10–60× slower.
+    """
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+@contextlib.contextmanager
 def seeded(seed: int) -> Iterator[torch.Generator]:
-    """Run a block under torch's RNG seeded with ``seed``, leaving the global
-    RNG as it was; yields a generator seeded the same, for explicit use."""
-    with torch.random.fork_rng(devices=[]):
+    """Run a block single-threaded under torch's RNG seeded with ``seed``.
+
+    The global RNG is left as it was; yields a generator seeded the same, for
+    explicit use (data loaders, samplers).
+    """
+    with torch.random.fork_rng(devices=[]), single_thread():
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
         yield generator
