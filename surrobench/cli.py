@@ -15,6 +15,7 @@ from surrobench.encodings import encoding_names
 from surrobench.errors import SurrobenchError, check_int
 from surrobench.eval import ResultStore, evaluate, format_leaderboard, leaderboard, plan
 from surrobench.eval.harness import RESULT_COLUMNS, check_jobs
+from surrobench.eval.tuning import MAX_BUDGET
 from surrobench.io import write_atomic
 from surrobench.predictors import PREDICTORS
 
@@ -60,9 +61,9 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not 0 <= value < float("inf"):
+    if not 0 <= value <= MAX_BUDGET:
         raise argparse.ArgumentTypeError(
-            f"expected a number of seconds ≥ 0, got {text!r}"
+            f"expected a number of seconds in 0..{MAX_BUDGET}, got {text!r}"
         )
     return value
 

@@ -117,9 +117,10 @@ def test_console_entry_point_reports_errors_without_a_traceback(tmp_path):
         ("--seeds", "0,4294967296", "seed must be in 0.."),
         ("--train-sizes", "10,,20", "none empty"),
         ("--predictors", ",rf", "none empty"),
-        ("--hpo-seconds", "-3", "seconds ≥ 0"),
-        ("--hpo-seconds", "inf", "seconds ≥ 0"),
-        ("--hpo-seconds", "soon", "seconds ≥ 0"),
+        ("--hpo-seconds", "-3", "seconds in 0..604800"),
+        ("--hpo-seconds", "inf", "seconds in 0..604800"),
+        ("--hpo-seconds", "1e300", "seconds in 0..604800"),
+        ("--hpo-seconds", "soon", "seconds in 0..604800"),
     ],
 )
 def test_malformed_lists_are_refused(tmp_path, capsys, option, value, message):

@@ -28,6 +28,7 @@ from surrobench.predictors import PREDICTORS, make_predictor
 logger = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 10_000
+MAX_BUDGET = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,13 @@ class TuningResult:
 
 
 def check_budget(seconds: object) -> float:
-    """A tuning budget in seconds: a finite number ≥ 0 (0 turns tuning off)."""
+    """A tuning budget in seconds, 0 to a week (0 turns tuning off)."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
         raise SurrobenchError(f"tuning budget must be seconds ≥ 0, got {seconds!r}")
-    if not np.isfinite(seconds) or seconds < 0:
-        raise SurrobenchError(f"tuning budget must be seconds ≥ 0, got {seconds!r}")
+    if not 0 <= seconds <= MAX_BUDGET:  # also refuses NaN
+        raise SurrobenchError(
+            f"tuning budget must be seconds in 0..{MAX_BUDGET}, got {seconds!r}"
+        )
     return float(seconds)
 
 

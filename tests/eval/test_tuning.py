@@ -60,7 +60,7 @@ def test_the_budget_is_part_of_the_job_and_checked(nb201):
     untuned = plan(["lgb"], [40], [0], test_size=200)
     results = evaluate(nb201, tuned + untuned)
     assert results.tuning_seconds.iloc[0] > 0 and results.tuning_seconds.iloc[1] == 0
-    for bad in (-1, float("nan"), float("inf"), "5", True):
+    for bad in (-1, float("nan"), float("inf"), 1e300, "5", True):
         with pytest.raises(SurrobenchError, match="tuning budget"):
             plan(["lgb"], [40], [0], hpo_seconds=bad)
 
