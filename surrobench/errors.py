@@ -30,7 +30,7 @@ def unknown_name(kind: str, name: object, choices: Iterable[str]) -> SurrobenchE
     message = f"unknown {kind} {name!r}"
     if close:
         message += "; did you mean " + " or ".join(repr(c) for c in close) + "?"
-    shown = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
+    shown = ", ".join(choices[:24]) + (", ..." if len(choices) > 24 else "")
     return SurrobenchError(f"{message} (valid: {shown})")
 
 

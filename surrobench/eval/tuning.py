@@ -21,7 +21,13 @@ import numpy as np
 from sklearn.model_selection import KFold, ParameterSampler
 
 from surrobench.architecture import Architecture
-from surrobench.errors import SurrobenchError
+from surrobench.errors import (
+    SurrobenchError,
+    check_int,
+    check_seed,
+    check_values,
+    unknown_name,
+)
 from surrobench.eval.metrics import kendall_tau
 from surrobench.predictors import PREDICTORS, make_predictor
 
@@ -85,8 +91,12 @@ def tune(
     """
     seconds = check_budget(seconds)
     start = time.perf_counter()
+    if predictor not in PREDICTORS:
+        raise unknown_name("predictor", predictor, PREDICTORS)
+    seed = check_seed(seed)
+    folds = min(check_int("folds", folds, 2, 100), len(archs) // 2)
+    y = check_values("targets", y)
     distributions = PREDICTORS[predictor].param_distributions
-    folds = min(folds, len(archs) // 2)
     if not distributions or folds < 2 or seconds == 0:
         return TuningResult({}, float("nan"), 0, 0.0)
 

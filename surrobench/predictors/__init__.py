@@ -56,8 +56,10 @@ def make_predictor(
 
     ``params`` sets other constructor parameters (e.g. tuned ones).
     """
-    if name not in PREDICTORS:
+    if not isinstance(name, str) or name not in PREDICTORS:
         raise unknown_name("predictor", name, PREDICTORS)
+    if params is not None and not isinstance(params, Mapping):
+        raise SurrobenchError(f"params must be a mapping of names, got {params!r}")
     cls = PREDICTORS[name]
     seed = check_seed(seed)
     kwargs = dict(params or {})

@@ -11,11 +11,14 @@ import numpy as np
 
 from surrobench.architecture import Architecture
 from surrobench.encodings import get_encoding
-from surrobench.errors import SurrobenchError, check_seed, check_values
+from surrobench.errors import SurrobenchError, check_int, check_seed, check_values
 from surrobench.spaces import SearchSpace, get_space
 
 # Beyond this, sums and squares of targets (means, variances, losses) overflow.
 MAX_TARGET = 1e150
+# Bounds of any count or real-valued constructor parameter (see fit).
+MAX_COUNT = 1_000_000
+MAX_REAL = 1e12
 
 
 class Predictor(ABC):
@@ -56,6 +59,7 @@ class Predictor(ABC):
     def fit(self, archs: Sequence[Architecture], y: Sequence[float]) -> Predictor:
         """Learn from ``archs`` and their targets ``y`` (shape (n,)); returns self."""
         check_seed(self.seed)
+        self._check_param_kinds()
         space, y = _check_train_set(archs, y)
         self.space_ = space
         # Kept (by reference) for the bootstrap that predict_dist may need.
@@ -103,6 +107,31 @@ class Predictor(ABC):
                 self.train_archs_, self.train_y_
             )
         return self.bootstrap_
+
+    def _check_param_kinds(self) -> None:
+        """Each numeric parameter has its default's kind and a sane range.
+
+        Counts (int defaults) must be integers in 0..10⁶ and real parameters
+        (float defaults) finite numbers in [0, 10¹²]: a stray string, NaN or
+        2⁶⁴ stops here with its name instead of deep inside a library (or
+        in a loop that never ends). Predictors check tighter ranges themselves.
+        """
+        signature = inspect.signature(type(self).__init__)
+        for name, parameter in signature.parameters.items():
+            default, value = parameter.default, getattr(self, name, None)
+            if name == "seed" or isinstance(default, bool) or value is default:
+                continue
+            if isinstance(default, int):
+                check_int(name, value, 0, MAX_COUNT)
+            elif isinstance(default, float):
+                if isinstance(value, bool) or not isinstance(
+                    value, int | float | np.integer | np.floating
+                ):
+                    raise SurrobenchError(f"{name} must be a number, got {value!r}")
+                if not 0 <= value <= MAX_REAL:  # also refuses NaN
+                    raise SurrobenchError(
+                        f"{name} must be in [0, {MAX_REAL:.0e}], got {value!r}"
+                    )
 
     @abstractmethod
     def _fit(self, archs: list[Architecture], y: np.ndarray) -> None: ...

@@ -313,7 +313,7 @@ class GraphNetworkPredictor(Predictor):
             check_int("batch_size", self.batch_size, 1)
         check_int("epochs", self.epochs, 1)
         check_int("patience", self.patience, 1)
-        check_int("num_models", self.num_models, 1)
+        check_int("num_models", self.num_models, 2)  # one network has no spread
         _check_float("learning_rate", self.learning_rate, 0.0, math.inf, low_open=True)
         _check_float("weight_decay", self.weight_decay, 0.0, math.inf)
         _check_float("held_out_fraction", self.held_out_fraction, 0.0, 0.5, True)

@@ -12,7 +12,7 @@ from scipy.stats import loguniform, randint, uniform
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.tree import DecisionTreeRegressor
 
-from surrobench.errors import check_int
+from surrobench.errors import SurrobenchError, check_int
 from surrobench.predictors.base import VectorPredictor
 
 
@@ -55,6 +55,8 @@ class LightGBMPredictor(VectorPredictor):
         self.min_child_samples = min_child_samples
 
     def _fit_features(self, features, y) -> None:
+        check_int("n_estimators", self.n_estimators, 1)
+        check_int("num_leaves", self.num_leaves, 2)
         self.model_ = lightgbm.LGBMRegressor(
             n_estimators=self.n_estimators,
             learning_rate=self.learning_rate,
@@ -110,6 +112,12 @@ class RandomForestPredictor(VectorPredictor):
         self.min_samples_leaf = min_samples_leaf
 
     def _fit_features(self, features, y) -> None:
+        check_int("n_estimators", self.n_estimators, 1)
+        check_int("min_samples_leaf", self.min_samples_leaf, 1)
+        if not 0 < self.max_features <= 1:
+            raise SurrobenchError(
+                f"max_features must be a fraction in (0, 1], got {self.max_features!r}"
+            )
         self.model_ = RandomForestRegressor(
             n_estimators=self.n_estimators,
             max_features=self.max_features,
@@ -168,6 +176,7 @@ class XGBoostPredictor(VectorPredictor):
         self.reg_lambda = reg_lambda
 
     def _fit_features(self, features, y) -> None:
+        check_int("n_estimators", self.n_estimators, 1, 100_000)
         self.model_ = xgboost.XGBRegressor(
             n_estimators=self.n_estimators,
             learning_rate=self.learning_rate,
@@ -252,6 +261,11 @@ class NGBoostPredictor(VectorPredictor):
     def _fit_features(self, features, y) -> None:
         check_int("n_estimators", self.n_estimators, 1)
         check_int("early_stopping_rounds", self.early_stopping_rounds, 1)
+        check_int("max_depth", self.max_depth, 1, 64)
+        if not self.learning_rate > 0:  # 0 would boost forever without moving
+            raise SurrobenchError(
+                f"learning_rate must be positive, got {self.learning_rate!r}"
+            )
         self.constant_ = float(y[0]) if np.all(y == y[0]) else None
         if self.constant_ is not None:  # a zero-variance Normal has no gradient
             return

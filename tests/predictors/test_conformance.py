@@ -169,3 +169,26 @@ def test_shifting_and_scaling_the_target_keeps_the_ranking(name, data):
         assert kendall_tau(base, moved) > 0.9
         quality = kendall_tau(y_test, moved) - kendall_tau(y_test, base)
         assert abs(quality) < 0.03
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_out_of_range_parameters_are_named(name, data):
+    """Counts beyond 10⁶ and NaN or huge reals stop at fit, naming the parameter."""
+    import inspect
+
+    train, y, _, _ = data
+    signature = inspect.signature(PREDICTORS[name].__init__)
+    for parameter, spec in signature.parameters.items():
+        default = spec.default
+        if parameter == "seed" or isinstance(default, bool):
+            continue
+        if isinstance(default, int):
+            bad_values = [2**64, "3"]
+        elif isinstance(default, float):
+            bad_values = [float("nan"), 1e300, "0.1"]
+        else:
+            continue
+        for bad in bad_values:
+            model = make_predictor(name, params={parameter: bad})
+            with pytest.raises(SurrobenchError, match=parameter):
+                model.fit(train[:10], y[:10])
