@@ -230,9 +230,9 @@ def cmd_predictors(args: argparse.Namespace) -> int:
         needs = ", ".join(cls.needs) or "nothing"
         default = getattr(cls, "default_encoding", "")
         print(
-            f"{name:8s} needs {needs}"
+            f"{name:10s} needs {needs}"
             + (f" (default {default})" if default else "")
-            + ("; predictive std" if cls.has_uncertainty else "")
+            + ("; own predictive std" if cls.has_uncertainty else "; bootstrap std")
         )
     return 0
 
