@@ -98,7 +98,12 @@ def check_train_size(train_size: int, pool_size: int, name: str = "the pool") ->
 
 def job_config(job: Job, benchmark: Benchmark) -> dict:
     """Everything that determines a job's result: its key in the store."""
-    predictor = make_predictor(job.predictor, encoding=job.encoding, seed=job.seed)
+    predictor = make_predictor(
+        job.predictor,
+        encoding=job.encoding,
+        seed=job.seed,
+        higher_is_better=benchmark.metric(job.metric).higher_is_better,
+    )
     return {
         "kind": "evaluate",
         "benchmark": benchmark.name,
@@ -112,7 +117,18 @@ def job_config(job: Job, benchmark: Benchmark) -> dict:
         "seed": job.seed,
         "split_version": SPLIT_VERSION,
         "scores_version": SCORES_VERSION,
+        **zero_cost_config(job),
     }
+
+
+def zero_cost_config(job: Job) -> dict:
+    """Which proxy scores a job reads, where it reads any: part of its key."""
+    encoding = encoding_label(job).split("+")
+    if "zc" not in encoding and "zero_cost" not in PREDICTORS[job.predictor].needs:
+        return {}
+    from surrobench.zerocost.values import default_values
+
+    return {"zero_cost_values": default_values().identity}
 
 
 def encoding_label(job: Job) -> str:
@@ -133,7 +149,12 @@ def run_job(job: Job, benchmark: Benchmark) -> dict:
     train = [benchmark.archs[i] for i in train_rows]
     test = [benchmark.archs[i] for i in test_rows]
 
-    predictor = make_predictor(job.predictor, encoding=job.encoding, seed=job.seed)
+    predictor = make_predictor(
+        job.predictor,
+        encoding=job.encoding,
+        seed=job.seed,
+        higher_is_better=metric.higher_is_better,
+    )
     start = time.perf_counter()
     predictor.fit(train, values[train_rows])
     fit_seconds = time.perf_counter() - start
