@@ -16,28 +16,34 @@ from surrobench.encodings.base import Encoding
 from surrobench.errors import SurrobenchError
 from surrobench.spaces import SearchSpace
 
-# Below this magnitude log_scale() is linear; above it, a signed logarithm.
-LOG_SCALE_KNEE = 1e-6
 
-
-def log_scale(values: np.ndarray) -> np.ndarray:
-    """``asinh(x / 10⁻⁶)``: ``sign(x)·(log|x| + log 2·10⁶)`` for |x| ≫ 10⁻⁶.
+def log_scale(values: np.ndarray, knee: float = 1.0) -> np.ndarray:
+    """``asinh(x / knee)``: about ``x / knee`` for |x| ≪ knee and
+    ``sign(x)·log(2|x| / knee)`` for |x| ≫ knee.
 
     Monotone and odd, so it keeps every ranking and every sign, and maps
     scores spread over many orders of magnitude onto a few units.
 
     Example:
-        >>> np.round(log_scale(np.array([-1.0, 0.0, 1e-3, 1e3])), 2)
-        array([-14.51,   0.  ,   7.6 ,  21.42])
+        >>> np.round(log_scale(np.array([-1.0, 0.0, 1e-3, 1e3]), knee=1.0), 2)
+        array([-0.88,  0.  ,  0.  ,  7.6 ])
     """
-    return np.arcsinh(np.asarray(values, dtype=float) / LOG_SCALE_KNEE)
+    return np.arcsinh(np.asarray(values, dtype=float) / knee)
 
 
 class ZeroCostEncoding(Encoding):
-    """``x = [t_p(score_p) for each proxy p]``, ``t_p = log_scale`` for proxies
-    that span orders of magnitude (snip, grasp, fisher, grad_norm, plain,
+    """``x_p = clip((t_p(score_p) − m_p) / s_p, −6, 6)`` for each proxy p.
+
+    ``t_p = log_scale`` with the median |score| as knee for proxies that span
+    orders of magnitude (snip, grasp, fisher, grad_norm, jacov, plain,
     params, flops) and the identity for the rest (already logarithms or sums
-    of logarithms).
+    of them); the knee, m_p and s_p (the median and the interquartile range
+    / 1.349, the std of a normal) come from the source's reference
+    architectures: every row of a file of scores, or 64 fixed NB201 cells for
+    computed scores. Features then have
+    comparable spreads next to 0/1 encodings, whatever the model; the clip
+    keeps networks that ignore their input (scores floored far below any real
+    one) from dominating distances, and ties only such extreme tails.
 
     Args:
         values: where scores come from; None reads the default source when
@@ -45,13 +51,15 @@ class ZeroCostEncoding(Encoding):
 
     Example:
         >>> from surrobench.spaces import get_space
-        >>> from surrobench.zerocost.values import ComputedValues
-        >>> arch = get_space("nb201").from_tuple((2, 2, 0, 2, 3, 2))
-        >>> encoding = ZeroCostEncoding(ComputedValues(["params", "flops"]))
+        >>> from surrobench.zerocost.runner import compute_proxies
+        >>> from surrobench.zerocost.values import TableValues
+        >>> archs = get_space("nb201").sample(4, seed=0)
+        >>> table = compute_proxies(archs, ["params", "synflow"])
+        >>> encoding = ZeroCostEncoding(TableValues(archs, table.iloc[:, 1:], "4"))
         >>> encoding.feature_names(get_space("nb201"))
-        ['zc:params', 'zc:flops']
-        >>> encoding.encode([arch]).shape
-        (1, 2)
+        ['zc:params', 'zc:synflow']
+        >>> encoding.encode(archs).shape
+        (4, 2)
     """
 
     name = "zc"
@@ -68,8 +76,6 @@ class ZeroCostEncoding(Encoding):
         return [f"zc:{proxy}" for proxy in self.source().proxies]
 
     def _encode(self, archs, space) -> np.ndarray:
-        from surrobench.zerocost.proxies import PROXIES
-
         source = self.source()
         scores = source.lookup(archs)
         missing = ~np.isfinite(scores)
@@ -80,7 +86,47 @@ class ZeroCostEncoding(Encoding):
                 f"{archs[row]} ({int(missing.sum())} missing in all); drop those "
                 "architectures or those proxies"
             )
-        for column, proxy in enumerate(source.proxies):
-            if PROXIES[proxy].log_scale:
-                scores[:, column] = log_scale(scores[:, column])
-        return scores
+        knees, centre, spread = reference_statistics(source)
+        transformed = transform(scores, source.proxies, knees)
+        return np.clip((transformed - centre) / spread, -CLIP, CLIP)
+
+
+CLIP = 6.0
+_statistics: dict[str, tuple[np.ndarray, ...]] = {}
+
+
+def transform(
+    scores: np.ndarray, proxies: tuple[str, ...], knees: np.ndarray
+) -> np.ndarray:
+    """``t_p`` of each column: :func:`log_scale` with the column's knee where
+    the proxy spans orders of magnitude; shape of ``scores``."""
+    from surrobench.zerocost.proxies import PROXIES
+
+    transformed = np.array(scores, dtype=float)
+    for column, proxy in enumerate(proxies):
+        if PROXIES[proxy].log_scale:
+            transformed[:, column] = log_scale(transformed[:, column], knees[column])
+    return transformed
+
+
+def typical_magnitude(scores: np.ndarray) -> np.ndarray:
+    """Median |score| of each column, 1 where that is 0; shape (columns,)."""
+    magnitude = np.nanmedian(np.abs(scores), axis=0)
+    return np.where(magnitude > 0, magnitude, 1.0)
+
+
+def reference_statistics(source) -> tuple[np.ndarray, ...]:
+    """Knee, median and robust spread of each proxy over the source's
+    reference architectures; each of shape (len(proxies),)."""
+    key = f"{source.identity}|{','.join(source.proxies)}"
+    if key not in _statistics:
+        raw = source.reference()
+        knees = typical_magnitude(raw)
+        reference = transform(raw, source.proxies, knees)
+        centre = np.nanmedian(reference, axis=0)
+        low, high = np.nanpercentile(reference, [25, 75], axis=0)
+        spread = (high - low) / 1.349
+        fallback = np.nanstd(reference, axis=0)
+        spread = np.where(spread > 0, spread, np.where(fallback > 0, fallback, 1.0))
+        _statistics[key] = (knees, centre, spread)
+    return _statistics[key]

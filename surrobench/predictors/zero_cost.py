@@ -1,12 +1,13 @@
 """Each zero-cost proxy as a predictor that needs no training.
 
 The ranking is the proxy's own: ``prediction = ȳ + s_y · d · (t(score) − m) / s``
-where t is the ``zc`` encoding's transform of the score, m and s its mean and
-spread over the train set, ȳ and s_y the targets' mean and spread, and
-``d = +1`` where the proxy's direction agrees with the target's (a larger
-score predicts a better network and the target is better when higher, or
-both the opposite), else −1. The train set only puts predictions in the
-target's units; it never changes their order.
+where t is the score, or its :func:`~surrobench.encodings.zc.log_scale` for
+proxies that span orders of magnitude (knee: the train set's median |score|),
+m and s its mean and spread over the train set, ȳ and s_y the targets' mean
+and spread, and ``d = +1`` where the proxy's direction agrees with the
+target's (a larger score predicts a better network and the target is better
+when higher, or both the opposite), else −1. The train set only puts
+predictions in the target's units; it never changes their order.
 
 Scores come from :func:`surrobench.zerocost.values.default_values` unless a
 source is passed; the harness tells each predictor which way its target is
@@ -19,6 +20,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from surrobench.encodings.zc import log_scale, typical_magnitude
+from surrobench.errors import SurrobenchError
 from surrobench.predictors.base import Predictor
 from surrobench.zerocost import PROXY_NAMES
 
@@ -56,12 +59,16 @@ class ZeroCostPredictor(Predictor):
         return params
 
     def _fit(self, archs, y) -> None:
-        from surrobench.errors import SurrobenchError
+        from surrobench.zerocost.proxies import PROXIES
 
         if not isinstance(self.higher_is_better, bool | np.bool_):
             raise SurrobenchError(
                 f"higher_is_better must be True or False, got {self.higher_is_better!r}"
             )
+        self.knee_ = 1.0
+        if PROXIES[self.proxy].log_scale:
+            raw = self._source().column(archs, self.proxy)
+            self.knee_ = float(typical_magnitude(raw[:, None])[0])
         scores = self._oriented_scores(archs)
         self.score_mean_ = float(scores.mean())
         spread = float(scores.std())
@@ -79,21 +86,22 @@ class ZeroCostPredictor(Predictor):
         )
         return self.target_mean_ + self.target_scale_ * standardised
 
-    def _oriented_scores(self, archs) -> np.ndarray:
-        """``d · t(score)`` of each architecture; shape (n,)."""
-        from surrobench.encodings.zc import log_scale
-        from surrobench.zerocost.proxies import PROXIES
+    def _source(self):
         from surrobench.zerocost.values import default_values
 
+        return self.values if self.values is not None else default_values()
+
+    def _oriented_scores(self, archs) -> np.ndarray:
+        """``d · t(score)`` of each architecture; shape (n,)."""
+        from surrobench.zerocost.proxies import PROXIES
+
         proxy = PROXIES[self.proxy]
-        source = self.values if self.values is not None else default_values()
+        source = self._source()
         scores = source.column(archs, self.proxy)
         if proxy.log_scale:
-            scores = log_scale(scores)
+            scores = log_scale(scores, self.knee_)
         bad = np.flatnonzero(~np.isfinite(scores))
         if bad.size:
-            from surrobench.errors import SurrobenchError
-
             raise SurrobenchError(
                 f"{source.source} has no finite {self.proxy!r} score for "
                 f"{archs[bad[0]]} ({bad.size} missing); drop those architectures"

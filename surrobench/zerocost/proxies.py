@@ -447,7 +447,8 @@ def zen(context: ProxyContext) -> float:
     F is the feature map before global pooling, x and ε are drawn from
     N(0, I) (no data is read), α = 0.01, every convolution and linear weight is
     redrawn from N(0, 1), and σ²_c is the batch variance that each batch norm
-    sees on x (Zen-NAS).
+    sees on x (Zen-NAS). Batch norms whose input is exactly zero (a branch fed
+    only by ``none`` edges) carry no signal and are left out of the sum.
 
     Example:
         >>> math.isfinite(zen(example_context()))
@@ -466,7 +467,8 @@ def zen(context: ProxyContext) -> float:
 
     def hook(module, inputs, output):
         variance = inputs[0].detach().double().var(dim=(0, 2, 3), unbiased=False)
-        log_scales.append(0.5 * safe_log(float(variance.mean())))
+        if float(variance.mean()) > 0:
+            log_scales.append(0.5 * math.log(float(variance.mean())))
 
     norms = [m for m in network.modules() if isinstance(m, nn.BatchNorm2d)]
     handles = [norm.register_forward_hook(hook) for norm in norms]
@@ -494,6 +496,8 @@ class Proxy:
         log_scale: True where scores span orders of magnitude, so that the
             ``zc`` encoding takes their logarithm (sign kept).
         reads_data: True where the score depends on the minibatch's images.
+        version: bumped when the definition changes, so that stored scores
+            of the old definition are not reused.
     """
 
     name: str
@@ -501,6 +505,7 @@ class Proxy:
     higher_is_better: bool = True
     log_scale: bool = False
     reads_data: bool = True
+    version: int = 1
 
     def data_key(self, data: DataSpec) -> str:
         """What the score depends on besides the network: its store key."""
@@ -527,14 +532,14 @@ PROXIES: dict[str, Proxy] = {
         Proxy("grasp", grasp, log_scale=True),
         Proxy("fisher", fisher, log_scale=True),
         Proxy("grad_norm", grad_norm, log_scale=True),
-        Proxy("jacov", jacov),
+        Proxy("jacov", jacov, log_scale=True),
         Proxy("nwot", nwot),
         Proxy("epe_nas", epe_nas),
         Proxy("l2_norm", l2_norm, reads_data=False),
         Proxy("plain", plain, log_scale=True),
         Proxy("params", params, log_scale=True, reads_data=False),
         Proxy("flops", flops, log_scale=True, reads_data=False),
-        Proxy("zen", zen, reads_data=False),
+        Proxy("zen", zen, reads_data=False, version=2),
     )
 }
 

@@ -33,7 +33,8 @@ from surrobench.zerocost.proxies import (
 
 logger = logging.getLogger(__name__)
 
-# Bump when a proxy's definition changes, so stored scores are not reused.
+# Bump when the runner's keys or every proxy change; each proxy also carries
+# its own version.
 PROXY_VERSION = 1
 # Architectures handed to each worker ahead of time: enough to keep it busy,
 # few enough that the queue stays small for any number of architectures.
@@ -52,6 +53,9 @@ def proxy_config(
         "network": size.as_config(),
         "seed": seed,
         "version": PROXY_VERSION,
+        # Absent at version 1, so that scores stored before proxies carried
+        # versions stay valid.
+        **({"proxy_version": proxy.version} if proxy.version > 1 else {}),
     }
 
 

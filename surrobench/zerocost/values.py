@@ -37,6 +37,7 @@ import pandas as pd
 from surrobench.architecture import Architecture
 from surrobench.errors import SurrobenchError, unknown_name
 from surrobench.eval.store import ResultStore
+from surrobench.spaces import get_space
 from surrobench.zerocost.data import DataSpec
 from surrobench.zerocost.networks import NetworkSize, network_size
 from surrobench.zerocost.proxies import PROXIES, get_proxies
@@ -45,6 +46,8 @@ from surrobench.zerocost.runner import PROXY_VERSION, compute_proxies
 logger = logging.getLogger(__name__)
 
 VALUES_VARIABLE = "SURROBENCH_ZC_VALUES"
+# Cells whose computed scores set the zc encoding's scale for each proxy.
+REFERENCE_CELLS = 64
 STORE_VARIABLE = "SURROBENCH_ZC_STORE"
 
 
@@ -67,6 +70,11 @@ class ProxyValues(ABC):
     @abstractmethod
     def lookup(self, archs: Sequence[Architecture]) -> np.ndarray:
         """Scores of each architecture; float64 of shape (n, len(proxies))."""
+
+    @abstractmethod
+    def reference(self) -> np.ndarray:
+        """Scores of the architectures that set each proxy's typical value and
+        spread for the ``zc`` encoding; shape (m, len(proxies))."""
 
     def column(self, archs: Sequence[Architecture], proxy: str) -> np.ndarray:
         """One proxy's scores; shape (n,)."""
@@ -144,6 +152,10 @@ class TableValues(ProxyValues):
         proxies = [column for column in table.columns if column in PROXIES]
         return cls(archs, table[proxies], str(path))
 
+    def reference(self) -> np.ndarray:
+        """Every architecture of the table: none is a target, all are scores."""
+        return self._matrix
+
     def lookup(self, archs: Sequence[Architecture]) -> np.ndarray:
         rows = np.empty(len(archs), dtype=np.int64)
         for i, arch in enumerate(archs):
@@ -188,11 +200,18 @@ class ComputedValues(ProxyValues):
     def identity(self) -> str:
         return (
             f"computed:{self.size.name}:{self.data.identity()}:seed={self.seed}"
-            f":version={PROXY_VERSION}"
+            f":version={PROXY_VERSION}:"
+            + ",".join(f"{name}={PROXIES[name].version}" for name in self.proxies)
         )
 
     def lookup(self, archs: Sequence[Architecture]) -> np.ndarray:
         return self._compute(archs, self.proxies)
+
+    def reference(self) -> np.ndarray:
+        """:data:`REFERENCE_CELLS` NB201 cells drawn with seed 0 (computed once
+        per store)."""
+        cells = get_space("nb201").sample(REFERENCE_CELLS, seed=0)
+        return self.lookup(cells)
 
     def column(self, archs: Sequence[Architecture], proxy: str) -> np.ndarray:
         super().column([], proxy)  # an unknown proxy fails here

@@ -39,15 +39,20 @@ def back_to_the_default():
     use_values(None)
 
 
-def test_features_are_scores_with_wide_ones_log_scaled(scored, table_values):
+def test_features_are_robustly_standardised_scores(scored, table_values):
     archs, table = scored
     encoding = ZeroCostEncoding(table_values)
     assert encoding.feature_names(archs[0].space) == [f"zc:{p}" for p in CHEAP]
     features = encoding.encode(archs)
     assert features.shape == (80, 4) and features.dtype == np.float32
-    # synflow and l2_norm are kept; params and flops pass through log_scale.
-    np.testing.assert_allclose(features[:, 0], table["synflow"], rtol=1e-6)
-    np.testing.assert_allclose(features[:, 2], log_scale(table["flops"]), rtol=1e-6)
+    # synflow is kept as it is; flops passes through log_scale first.
+    flops = log_scale(table["flops"], knee=np.median(np.abs(table["flops"])))
+    for column, values in ((0, table["synflow"]), (2, flops)):
+        low, median, high = np.percentile(values, [25, 50, 75])
+        expected = np.clip((values - median) / ((high - low) / 1.349), -6, 6)
+        np.testing.assert_allclose(features[:, column], expected, rtol=1e-5)
+    assert np.median(features, axis=0) == pytest.approx(0, abs=1e-6)
+    assert np.abs(features).max() <= 6
 
 
 def test_log_scale_keeps_order_and_sign():

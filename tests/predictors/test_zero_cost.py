@@ -18,7 +18,7 @@ CHEAP = ["synflow", "params", "flops", "l2_norm"]
 
 @pytest.fixture(scope="module")
 def data(nb201, tiny_network):
-    archs = nb201.sample(140, seed=4)
+    archs = nb201.sample(100, seed=4)
     train, test = archs[:40], archs[40:]
     scores = compute_proxies(archs, CHEAP, size=tiny_network)[CHEAP]
     values = TableValues(archs, scores, "test scores")
