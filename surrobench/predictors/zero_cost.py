@@ -1,13 +1,17 @@
 """Each zero-cost proxy as a predictor that needs no training.
 
-The ranking is the proxy's own: ``prediction = ȳ + s_y · d · (t(score) − m) / s``
-where t is the score, or its :func:`~surrobench.encodings.zc.log_scale` for
-proxies that span orders of magnitude (knee: the train set's median |score|),
-m and s its mean and spread over the train set, ȳ and s_y the targets' mean
-and spread, and ``d = +1`` where the proxy's direction agrees with the
-target's (a larger score predicts a better network and the target is better
-when higher, or both the opposite), else −1. The train set only puts
-predictions in the target's units; it never changes their order.
+The ranking is the proxy's own:
+``prediction = ȳ + s_y · clip((d · t(score) − m) / s, −6, 6)``, where t is the
+score, or its :func:`~surrobench.encodings.zc.log_scale` for proxies that
+span orders of magnitude (knee: the train set's median |score|); m and s are
+the median and interquartile range / 1.349 of ``d · t`` over the train set;
+ȳ and s_y the targets' mean and std; and ``d = +1`` where the proxy's
+direction agrees with the target's (a larger score predicts a better network
+and the target is better when higher, or both the opposite), else −1. The
+train set only puts predictions in the target's units; it never changes their
+order, except that the clip ties the far tail of networks that ignore their
+input (floored scores), which would otherwise be predicted far outside the
+target's range.
 
 Scores come from :func:`surrobench.zerocost.values.default_values` unless a
 source is passed; the harness tells each predictor which way its target is
@@ -20,7 +24,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from surrobench.encodings.zc import log_scale, typical_magnitude
+from surrobench.encodings.zc import CLIP, log_scale, typical_magnitude
 from surrobench.errors import SurrobenchError
 from surrobench.predictors.base import Predictor
 from surrobench.zerocost import PROXY_NAMES
@@ -70,8 +74,11 @@ class ZeroCostPredictor(Predictor):
             raw = self._source().column(archs, self.proxy)
             self.knee_ = float(typical_magnitude(raw[:, None])[0])
         scores = self._oriented_scores(archs)
-        self.score_mean_ = float(scores.mean())
-        spread = float(scores.std())
+        # Median and interquartile range: a network that ignores its input has
+        # a floored score far from the rest and must not set the scale.
+        self.score_centre_ = float(np.median(scores))
+        low, high = np.percentile(scores, [25, 75])
+        spread = (high - low) / 1.349 if high > low else float(scores.std())
         self.score_scale_ = spread if spread > 0 else 1.0
 
         self.target_mean_ = float(y.mean())
@@ -81,10 +88,11 @@ class ZeroCostPredictor(Predictor):
         self.target_scale_ = peak * float((centred / peak).std()) if peak > 0 else 0.0
 
     def _predict(self, archs) -> np.ndarray:
-        standardised = (self._oriented_scores(archs) - self.score_mean_) / (
+        standardised = (self._oriented_scores(archs) - self.score_centre_) / (
             self.score_scale_
         )
-        return self.target_mean_ + self.target_scale_ * standardised
+        clipped = np.clip(standardised, -CLIP, CLIP)
+        return self.target_mean_ + self.target_scale_ * clipped
 
     def _source(self):
         from surrobench.zerocost.values import default_values
