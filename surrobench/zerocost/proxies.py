@@ -152,8 +152,12 @@ class ProxyContext:
 
         def keep_fisher(index: int):
             def hook(module, inputs, output):
+                # The closure keeps a detached view, not the output itself: a
+                # tensor whose own hook refers back to it is never freed.
+                activation = output.detach()
+
                 def on_gradient(gradient):
-                    product = output.detach() * gradient
+                    product = activation * gradient
                     if product.dim() == 4:
                         product = product.sum(dim=(2, 3))
                     fisher[index] += 0.5 * float(product.double().pow(2).mean(0).sum())

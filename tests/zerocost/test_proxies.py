@@ -168,3 +168,19 @@ def test_unknown_proxies_and_misshapen_batches_are_refused(nb201_space, context)
         ProxyContext(context.arch, torch.zeros(4, 3, 32, 32), torch.zeros(4).long())
     with pytest.raises(SurrobenchError, match="labels of shape"):
         ProxyContext(context.arch, torch.zeros(4, 3, 16, 16), torch.zeros(3).long())
+
+
+def test_the_gradient_pass_keeps_no_activation_alive(nb201_space):
+    import gc
+    import weakref
+
+    context = ProxyContext.from_data(nb201_space.from_tuple(CELL), DATA)
+    activations = []
+    for layer in weighted_layers(context.network()):
+        layer.register_forward_hook(
+            lambda module, inputs, output: activations.append(weakref.ref(output))
+        )
+    assert context.gradients.fisher
+    del context
+    gc.collect()
+    assert activations and all(ref() is None for ref in activations)
