@@ -216,7 +216,8 @@ def cmd_zerocost(args: argparse.Namespace) -> int:
     from surrobench.zerocost.runner import compute_proxies
 
     bench = _load(args)
-    proxies = [proxy.name for proxy in get_proxies(args.proxies)]
+    chosen = None if args.proxies == ["all"] else args.proxies
+    proxies = [proxy.name for proxy in get_proxies(chosen)]
     data = DataSpec.from_dir(args.data_dir, check_int("--batch-size", args.batch_size))
     archs = bench.archs
     if args.n_archs is not None:
@@ -384,9 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--proxies",
         type=_names,
         required=True,
-        help="comma-separated, e.g. synflow,nwot,jacov (all: "
-        "synflow,snip,grasp,fisher,grad_norm,jacov,nwot,epe_nas,l2_norm,plain,"
-        "params,flops,zen)",
+        help="comma-separated, e.g. synflow,nwot,jacov; 'all' for the thirteen",
     )
     zerocost.add_argument(
         "--n-archs", type=int, help="score this many, drawn with --seed (default all)"

@@ -105,6 +105,12 @@ def test_missing_scores_are_named(nb201, scored, table_values):
         TableValues(archs, pd.DataFrame({"val_accuracy": np.ones(80)}), "leaky")
 
 
+def test_other_spaces_are_refused_without_a_file(cora, tiny_network):
+    encoding = ZeroCostEncoding(ComputedValues(["params"], size=tiny_network))
+    with pytest.raises(SurrobenchError, match="NB201 cells only"):
+        encoding.encode(cora.archs[:2])
+
+
 def test_computed_values_score_on_demand(nb201, tiny_network):
     values = ComputedValues(["params"], size=tiny_network)
     archs = nb201.sample(3, seed=0)

@@ -42,9 +42,11 @@ def test_a_suite_zero_file_is_scored_exactly(nb201, tmp_path):
     path = tmp_path / "zc_nasbench201.json"
     path.write_text(json.dumps({"nasbench201": {"cifar10": entries}}))
     out = tmp_path / "zc.csv"
-    args = f"zerocost --benchmark {path} --dataset cifar10 --proxies nwot"
+    args = f"zerocost --benchmark {path} --dataset cifar10 --proxies all"
     assert main([*args.split(), "--out", str(out)]) == 0
-    assert list(pd.read_csv(out).arch) == [arch.to_string() for arch in archs]
+    table = pd.read_csv(out)
+    assert list(table.arch) == [arch.to_string() for arch in archs]
+    assert len(table.columns) == 1 + 13
 
 
 def test_cifar_batches_from_a_folder(tmp_path):
