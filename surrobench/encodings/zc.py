@@ -54,10 +54,10 @@ class ZeroCostEncoding(Encoding):
         >>> from surrobench.zerocost.runner import compute_proxies
         >>> from surrobench.zerocost.values import TableValues
         >>> archs = get_space("nb201").sample(4, seed=0)
-        >>> table = compute_proxies(archs, ["params", "synflow"])
+        >>> table = compute_proxies(archs, ["params", "l2_norm"])
         >>> encoding = ZeroCostEncoding(TableValues(archs, table.iloc[:, 1:], "4"))
         >>> encoding.feature_names(get_space("nb201"))
-        ['zc:params', 'zc:synflow']
+        ['zc:params', 'zc:l2_norm']
         >>> encoding.encode(archs).shape
         (4, 2)
     """

@@ -18,8 +18,8 @@ CHEAP = ["synflow", "params", "flops", "l2_norm"]
 
 @pytest.fixture(scope="module")
 def data(nb201, tiny_network):
-    archs = nb201.sample(100, seed=4)
-    train, test = archs[:40], archs[40:]
+    archs = nb201.sample(80, seed=4)
+    train, test = archs[:30], archs[30:]
     scores = compute_proxies(archs, CHEAP, size=tiny_network)[CHEAP]
     values = TableValues(archs, scores, "test scores")
     return train, nb201.query(train), test, nb201.query(test), values
