@@ -18,7 +18,8 @@ holds several datasets); else scores computed on the ``small`` network with
 the digits minibatch and seed 0, stored in ``SURROBENCH_ZC_STORE`` (default
 ``~/.cache/surrobench/zerocost.sqlite``). The environment variables reach the
 worker processes of ``surrobench evaluate --workers N``; the CLI sets the first
-from ``--zc-values``.
+from ``--zc-values``. Computed scores also need 64 reference cells for the
+encoding's scale: a few minutes on a CPU the first time, then stored.
 """
 
 from __future__ import annotations
