@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -87,10 +88,14 @@ def _output_folder(text: str) -> Path:
 
 def _add_benchmark_options(parser: argparse.ArgumentParser, positional: bool) -> None:
     if positional:
-        parser.add_argument("benchmark", help="built-in name or FILE.csv|FILE.parquet")
+        parser.add_argument(
+            "benchmark", help="built-in name or FILE.csv|FILE.parquet|FILE.json"
+        )
     else:
         parser.add_argument(
-            "--benchmark", required=True, help="built-in name or FILE.csv|FILE.parquet"
+            "--benchmark",
+            required=True,
+            help="built-in name or FILE.csv|FILE.parquet|FILE.json",
         )
     table = parser.add_argument_group("a benchmark table of your own")
     table.add_argument("--space", help="search space of the table's architectures")
@@ -111,6 +116,8 @@ def _add_benchmark_options(parser: argparse.ArgumentParser, positional: bool) ->
         const=False,
         help="the target is better when higher",
     )
+    suite_zero = parser.add_argument_group("a NAS-Bench-Suite-Zero file (FILE.json)")
+    suite_zero.add_argument("--dataset", help="the file's dataset, e.g. cifar10")
 
 
 def _load(args: argparse.Namespace):
@@ -120,6 +127,7 @@ def _load(args: argparse.Namespace):
         arch_column=args.arch_column,
         target=args.target,
         minimize=args.minimize,
+        dataset=args.dataset,
     )
 
 
@@ -150,6 +158,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     bench = _load(args)
+    _choose_zero_cost_values(args)
     jobs = plan(
         args.predictors,
         args.train_sizes,
@@ -200,6 +209,92 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 OUTPUT_FILES = ("results.csv", "leaderboard.md", "leaderboard.csv", "results.sqlite")
+
+
+def _choose_zero_cost_values(args: argparse.Namespace) -> None:
+    """Where the zc encoding and the zero-cost predictors read proxy scores:
+    --zc-values, else a Suite-Zero benchmark's own file, else the default."""
+    from surrobench.zerocost.values import use_values
+
+    if args.zc_values:
+        use_values(args.zc_values)
+    elif str(args.benchmark).lower().endswith(".json"):
+        use_values(
+            f"{args.benchmark}#{args.dataset}" if args.dataset else args.benchmark
+        )
+
+
+def cmd_zerocost(args: argparse.Namespace) -> int:
+    from surrobench.zerocost.data import DataSpec
+    from surrobench.zerocost.proxies import get_proxies
+    from surrobench.zerocost.runner import compute_proxies
+
+    bench = _load(args)
+    chosen = None if args.proxies == ["all"] else args.proxies
+    proxies = [proxy.name for proxy in get_proxies(chosen)]
+    data = DataSpec.from_dir(args.data_dir, check_int("--batch-size", args.batch_size))
+    archs = bench.archs
+    if args.n_archs is not None:
+        archs = bench.sample(check_int("--n-archs", args.n_archs, 1), seed=args.seed)
+    workers = check_int("--workers", args.workers, 1)
+    out = _output_file(args.out, ".csv")
+    store_path = Path(args.store) if args.store else out.with_suffix(".sqlite")
+    step = max(1, len(archs) // 100)  # at most about a hundred progress lines
+    start = time.perf_counter()
+
+    def progress(done: int, total: int, arch, reused: bool) -> None:
+        if (done + 1) % step == 0 or done + 1 == total:
+            print(
+                f"[{done + 1:>{len(str(total))}}/{total}] "
+                f"{time.perf_counter() - start:.0f}s",
+                file=sys.stderr,
+            )
+
+    with ResultStore(store_path) as store:
+        try:
+            table = compute_proxies(
+                archs,
+                proxies,
+                data,
+                size=args.network,
+                seed=args.seed,
+                store=store,
+                workers=workers,
+                on_result=progress,
+            )
+        except KeyboardInterrupt:
+            print(
+                f"interrupted: every architecture scored so far is kept in "
+                f"{store_path}; run the same command to resume",
+                file=sys.stderr,
+            )
+            return 130
+    try:
+        write_atomic(out, table.to_csv(index=False))
+    except OSError as error:
+        raise SurrobenchError(
+            f"cannot write {out}: {error.strerror}; every score is kept in {store_path}"
+        ) from None
+    print(
+        f"wrote {len(table)} architectures × {len(proxies)} proxies to {out} "
+        f"({args.network} network, {data.identity()}, seed {args.seed})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _output_file(text: str, suffix: str) -> Path:
+    """A file path whose folder exists or can be made."""
+    out = Path(text)
+    if not text.strip() or out.is_dir():
+        raise SurrobenchError(f"--out must name a {suffix} file, got {text!r}")
+    if out.suffix.lower() != suffix:
+        raise SurrobenchError(f"--out must end in {suffix}, got {text!r}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SurrobenchError(f"cannot make the folder of {text!r}: {error}") from None
+    return out
 
 
 def _write_outputs(
@@ -294,8 +389,50 @@ def build_parser() -> argparse.ArgumentParser:
         help="tune each predictor by cross-validation inside its train set for "
         "about this long per job (default 0: the defaults, untuned)",
     )
+    run.add_argument(
+        "--zc-values",
+        help="proxy scores for the zc encoding and zero-cost predictors: FILE.csv "
+        "from surrobench zerocost or a Suite-Zero FILE.json[#DATASET] (default: "
+        "a Suite-Zero benchmark's own file, else computed on the small network)",
+    )
     run.add_argument("--out", required=True, help="folder for results and store")
     run.set_defaults(run=cmd_evaluate)
+
+    zerocost = commands.add_parser(
+        "zerocost", help="score architectures with zero-cost proxies; write a CSV"
+    )
+    _add_benchmark_options(zerocost, positional=False)
+    zerocost.add_argument(
+        "--proxies",
+        type=_names,
+        required=True,
+        help="comma-separated, e.g. synflow,nwot,jacov; 'all' for the thirteen",
+    )
+    zerocost.add_argument(
+        "--n-archs", type=int, help="score this many, drawn with --seed (default all)"
+    )
+    zerocost.add_argument(
+        "--data-dir",
+        help="folder of CIFAR-10 python batches (default: scikit-learn's digits)",
+    )
+    zerocost.add_argument(
+        "--network",
+        choices=("small", "standard"),
+        default="small",
+        help="small (C=8, N=5, 16×16; default) or standard (C=16, N=5, 32×32)",
+    )
+    zerocost.add_argument("--batch-size", type=int, default=64, help="default 64")
+    zerocost.add_argument(
+        "--seed", type=int, default=0, help="minibatch, weights, noise (default 0)"
+    )
+    zerocost.add_argument(
+        "--workers", type=int, default=1, help="processes scoring (default 1)"
+    )
+    zerocost.add_argument(
+        "--store", help="results store (default: --out with .sqlite for .csv)"
+    )
+    zerocost.add_argument("--out", required=True, help="FILE.csv to write")
+    zerocost.set_defaults(run=cmd_zerocost)
     return parser
 
 

@@ -36,8 +36,14 @@ NUMPY_SCALARS: Mapping[tuple[str, str], Callable] = {
 class RestrictedUnpickler(pickle.Unpickler):
     """An unpickler that resolves only the ``(module, name)`` pairs it is given."""
 
-    def __init__(self, file, allowed: Mapping[tuple[str, str], Callable]) -> None:
-        super().__init__(file)
+    def __init__(
+        self,
+        file,
+        allowed: Mapping[tuple[str, str], Callable],
+        encoding: str = "ASCII",
+    ) -> None:
+        # encoding="bytes" reads pickles written by Python 2 (CIFAR-10's).
+        super().__init__(file, encoding=encoding)
         self._allowed = allowed
 
     def find_class(self, module: str, name: str):

@@ -11,6 +11,7 @@ from surrobench.encodings.base import Encoding
 from surrobench.encodings.categorical import CategoricalEncoding
 from surrobench.encodings.onehot import OneHotEncoding
 from surrobench.encodings.path import PathEncoding
+from surrobench.encodings.zc import ZeroCostEncoding
 from surrobench.errors import SurrobenchError, unknown_name
 from surrobench.spaces import SearchSpace
 
@@ -18,6 +19,7 @@ ENCODINGS: dict[str, type[Encoding]] = {
     "onehot": OneHotEncoding,
     "categorical": CategoricalEncoding,
     "path": PathEncoding,
+    "zc": ZeroCostEncoding,
 }
 
 

@@ -104,7 +104,12 @@ def check_train_size(train_size: int, pool_size: int, name: str = "the pool") ->
 
 def job_config(job: Job, benchmark: Benchmark) -> dict:
     """Everything that determines a job's result: its key in the store."""
-    predictor = make_predictor(job.predictor, encoding=job.encoding, seed=job.seed)
+    predictor = make_predictor(
+        job.predictor,
+        encoding=job.encoding,
+        seed=job.seed,
+        higher_is_better=benchmark.metric(job.metric).higher_is_better,
+    )
     return {
         "kind": "evaluate",
         "benchmark": benchmark.name,
@@ -119,7 +124,18 @@ def job_config(job: Job, benchmark: Benchmark) -> dict:
         "hpo_seconds": job.hpo_seconds,
         "split_version": SPLIT_VERSION,
         "scores_version": SCORES_VERSION,
+        **zero_cost_config(job),
     }
+
+
+def zero_cost_config(job: Job) -> dict:
+    """Which proxy scores a job reads, where it reads any: part of its key."""
+    encoding = encoding_label(job).split("+")
+    if "zc" not in encoding and "zero_cost" not in PREDICTORS[job.predictor].needs:
+        return {}
+    from surrobench.zerocost.values import default_values
+
+    return {"zero_cost_values": default_values().identity}
 
 
 def encoding_label(job: Job) -> str:
@@ -151,7 +167,11 @@ def run_job(job: Job, benchmark: Benchmark) -> dict:
     )
     tuning_seconds = time.perf_counter() - start if job.hpo_seconds else 0.0
     predictor = make_predictor(
-        job.predictor, encoding=job.encoding, seed=job.seed, params=tuned.params
+        job.predictor,
+        encoding=job.encoding,
+        seed=job.seed,
+        params=tuned.params,
+        higher_is_better=metric.higher_is_better,
     )
     start = time.perf_counter()
     predictor.fit(train, values[train_rows])

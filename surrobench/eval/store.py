@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from surrobench.errors import SurrobenchError
@@ -77,6 +77,26 @@ class ResultStore:
                         json.dumps(config, sort_keys=True, default=str),
                         json.dumps(result),
                     ),
+                )
+        except sqlite3.Error as error:
+            raise self._unusable(error) from None
+
+    def put_many(self, items: Iterable[tuple[Mapping, Mapping]]) -> None:
+        """Store several ``(config, result)`` pairs in one transaction."""
+        rows = [
+            (
+                config_key(config),
+                json.dumps(config, sort_keys=True, default=str),
+                json.dumps(result),
+            )
+            for config, result in items
+        ]
+        try:
+            with self._connection:
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO results (key, config, result) "
+                    "VALUES (?, ?, ?)",
+                    rows,
                 )
         except sqlite3.Error as error:
             raise self._unusable(error) from None

@@ -23,6 +23,7 @@ from surrobench.predictors.trees import (
     RandomForestPredictor,
     XGBoostPredictor,
 )
+from surrobench.predictors.zero_cost import ZERO_COST_PREDICTORS
 
 PREDICTORS: dict[str, type[Predictor]] = {
     cls.name: cls
@@ -42,6 +43,7 @@ PREDICTORS: dict[str, type[Predictor]] = {
         DNGOPredictor,
         BOHAMIANNPredictor,
         BANANASPredictor,
+        *ZERO_COST_PREDICTORS,
     )
 }
 
@@ -51,10 +53,12 @@ def make_predictor(
     encoding: str | None = None,
     seed: int = 0,
     params: Mapping[str, object] | None = None,
+    higher_is_better: bool = True,
 ) -> Predictor:
     """A fresh predictor by registry name, seeded; ``encoding`` for vector models.
 
-    ``params`` sets other constructor parameters (e.g. tuned ones).
+    ``params`` sets other constructor parameters (e.g. tuned ones);
+    ``higher_is_better`` (the target's direction) reaches those that need it.
     """
     if not isinstance(name, str) or name not in PREDICTORS:
         raise unknown_name("predictor", name, PREDICTORS)
@@ -67,6 +71,8 @@ def make_predictor(
     for key in kwargs:
         if key in ("seed", "encoding") or key not in allowed:
             raise unknown_name(f"parameter of {name!r}", key, allowed)
+    if "target_direction" in cls.needs:
+        kwargs["higher_is_better"] = bool(higher_is_better)
     if encoding is not None:
         if "encoding" not in cls.needs:
             raise SurrobenchError(f"predictor {name!r} takes no --encoding")

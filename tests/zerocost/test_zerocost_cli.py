@@ -1,0 +1,105 @@
+import json
+
+import pandas as pd
+import pytest
+
+from surrobench.architecture import Architecture
+from surrobench.cli import main
+from tests.datasets.test_suite_zero import NB101_FILE, needs_shared
+from tests.zerocost.test_data import write_cifar_batch
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+ZEROCOST = "zerocost --benchmark nb201-cifar10 --proxies params,synflow".split()
+
+
+def exit_code(args):
+    try:
+        return main(args)
+    except SystemExit as stop:
+        return stop.code
+
+
+def test_scores_a_sample_and_resumes_from_its_store(tmp_path, capsys):
+    out = tmp_path / "runs" / "zc.csv"
+    assert main([*ZEROCOST, "--n-archs", "4", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["arch", "params", "synflow"] and len(table) == 4
+    assert all(Architecture.from_string(text).space == "nb201" for text in table.arch)
+    assert (tmp_path / "runs" / "zc.sqlite").is_file()
+    assert "wrote 4 architectures × 2 proxies" in capsys.readouterr().err
+
+    assert main([*ZEROCOST, "--n-archs", "4", "--out", str(out)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out), table)
+
+
+def test_a_suite_zero_file_is_scored_exactly(nb201, tmp_path):
+    archs = nb201.sample(3, seed=1)
+    entries = {
+        str(nb201.space.to_tuple(arch)): {"val_accuracy": 90.0 + i}
+        for i, arch in enumerate(archs)
+    }
+    path = tmp_path / "zc_nasbench201.json"
+    path.write_text(json.dumps({"nasbench201": {"cifar10": entries}}))
+    out = tmp_path / "zc.csv"
+    args = f"zerocost --benchmark {path} --dataset cifar10 --proxies all"
+    assert main([*args.split(), "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert list(table.arch) == [arch.to_string() for arch in archs]
+    assert len(table.columns) == 1 + 13
+
+
+def test_cifar_batches_from_a_folder(tmp_path):
+    write_cifar_batch(tmp_path / "cifar", count=40)
+    out = tmp_path / "zc.csv"
+    args = [*ZEROCOST[:3], "--proxies", "snip", "--n-archs", "2"]
+    args += ["--data-dir", str(tmp_path / "cifar"), "--batch-size", "16"]
+    assert main([*args, "--out", str(out)]) == 0
+    assert pd.read_csv(out)["snip"].notna().all()
+
+
+def test_evaluate_reads_the_written_scores_through_zc(tmp_path, capsys):
+    scores = tmp_path / "zc.csv"
+    assert main([*ZEROCOST, "--n-archs", "160", "--out", str(scores)]) == 0
+    # Train and test cells all come from the scored ones: a table of them.
+    cells = pd.read_csv(scores)[["arch"]].assign(accuracy=0.0)
+    from surrobench.datasets import load_benchmark
+
+    bench = load_benchmark("nb201-cifar10")
+    rows = bench.rows([Architecture.from_string(text) for text in cells.arch])
+    cells["accuracy"] = bench.values()[rows]
+    table = tmp_path / "cells.csv"
+    cells.to_csv(table, index=False)
+    out = tmp_path / "eval"
+    args = f"evaluate --benchmark {table} --space nb201 --arch-column arch "
+    args += "--target accuracy --predictors lgb,synflow --encoding onehot+zc "
+    assert exit_code([*args.split(), "--seeds", "1"]) == 2  # synflow takes none
+    args = args.replace("lgb,synflow", "lgb")
+    args += f"--train-sizes 50 --seeds 1 --test-size 110 --zc-values {scores}"
+    assert main([*args.split(), "--out", str(out)]) == 0
+    results = pd.read_csv(out / "results.csv")
+    assert results.encoding.tolist() == ["onehot+zc"]
+    assert results.kendall_tau.iloc[0] > 0.3
+
+
+@needs_shared
+def test_unsupported_spaces_and_bad_options_are_refused(tmp_path, capsys):
+    out = str(tmp_path / "zc.csv")
+    args = f"zerocost --benchmark {NB101_FILE} --proxies snip --out {out}"
+    assert exit_code(args.split()) == 2
+    assert "no NAS-Bench-101 search space" in capsys.readouterr().err
+    args = "zerocost --benchmark nbgraph-cora --proxies snip --n-archs 2"
+    assert exit_code([*args.split(), "--out", out]) == 2
+    assert "NB201 cells only" in capsys.readouterr().err
+    assert exit_code([*ZEROCOST[:3], "--proxies", "synflw", "--out", out]) == 2
+    assert "did you mean 'synflow'" in capsys.readouterr().err
+    assert exit_code([*ZEROCOST, "--out", str(tmp_path / "zc.txt")]) == 2
+    assert "must end in .csv" in capsys.readouterr().err
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_default():
+    from surrobench.zerocost.values import use_values
+
+    yield
+    use_values(None)
