@@ -9,7 +9,7 @@ import pytest
 from surrobench.predictors import PREDICTORS, make_predictor, predictor_names
 from surrobench.predictors.graph_kernels import clear_distance_cache
 
-# Zero-cost predictors cost what their proxy costs: see test_zerocost.py.
+# Zero-cost predictors cost what their proxy costs: see test_bench_zerocost.py.
 MODELS = [
     name for name in predictor_names() if "zero_cost" not in PREDICTORS[name].needs
 ]
