@@ -13,7 +13,7 @@ import pandas as pd
 from surrobench import __version__
 from surrobench.datasets import benchmark_names, load_benchmark
 from surrobench.encodings import encoding_names
-from surrobench.errors import SurrobenchError, check_int
+from surrobench.errors import SurrobenchError, check_int, check_seed
 from surrobench.eval import ResultStore, evaluate, format_leaderboard, leaderboard, plan
 from surrobench.eval.harness import RESULT_COLUMNS, check_jobs
 from surrobench.eval.tuning import MAX_BUDGET
@@ -216,7 +216,7 @@ def _choose_zero_cost_values(args: argparse.Namespace) -> None:
     --zc-values, else a Suite-Zero benchmark's own file, else the default."""
     from surrobench.zerocost.values import use_values
 
-    if args.zc_values:
+    if args.zc_values is not None:  # an empty name is a mistake, not "unset"
         use_values(args.zc_values)
     elif str(args.benchmark).lower().endswith(".json"):
         use_values(
@@ -225,20 +225,35 @@ def _choose_zero_cost_values(args: argparse.Namespace) -> None:
 
 
 def cmd_zerocost(args: argparse.Namespace) -> int:
-    from surrobench.zerocost.data import DataSpec
+    from surrobench.zerocost.data import DataSpec, load_minibatch
+    from surrobench.zerocost.networks import network_size
     from surrobench.zerocost.proxies import get_proxies
     from surrobench.zerocost.runner import compute_proxies
 
     bench = _load(args)
+    if "all" in args.proxies and len(args.proxies) > 1:
+        raise SurrobenchError(
+            f"--proxies all stands alone, got {','.join(args.proxies)!r}"
+        )
     chosen = None if args.proxies == ["all"] else args.proxies
     proxies = [proxy.name for proxy in get_proxies(chosen)]
+    seed = check_seed(args.seed)
     data = DataSpec.from_dir(args.data_dir, check_int("--batch-size", args.batch_size))
+    # Read the minibatch now: bad files fail here even when every score is
+    # already stored or no chosen proxy reads images.
+    load_minibatch(data, network_size(args.network).resolution, seed)
     archs = bench.archs
     if args.n_archs is not None:
-        archs = bench.sample(check_int("--n-archs", args.n_archs, 1), seed=args.seed)
+        count = check_int("--n-archs", args.n_archs, 1, len(bench.archs))
+        archs = bench.sample(count, seed=seed)
     workers = check_int("--workers", args.workers, 1)
     out = _output_file(args.out, ".csv")
     store_path = Path(args.store) if args.store else out.with_suffix(".sqlite")
+    if store_path.resolve() == out.resolve():
+        raise SurrobenchError(
+            f"--store {str(store_path)!r} is the --out file; the CSV would overwrite "
+            "the stored scores (default store: --out with .sqlite)"
+        )
     step = max(1, len(archs) // 100)  # at most about a hundred progress lines
     start = time.perf_counter()
 
@@ -257,7 +272,7 @@ def cmd_zerocost(args: argparse.Namespace) -> int:
                 proxies,
                 data,
                 size=args.network,
-                seed=args.seed,
+                seed=seed,
                 store=store,
                 workers=workers,
                 on_result=progress,
@@ -277,7 +292,7 @@ def cmd_zerocost(args: argparse.Namespace) -> int:
         ) from None
     print(
         f"wrote {len(table)} architectures × {len(proxies)} proxies to {out} "
-        f"({args.network} network, {data.identity()}, seed {args.seed})",
+        f"({args.network} network, {data.identity()}, seed {seed})",
         file=sys.stderr,
     )
     return 0

@@ -101,7 +101,9 @@ def read_suite_zero(
         try:
             archs.append(decode_key(space_name, key))
         except SurrobenchError as error:
-            raise SurrobenchError(f"{path.name}, key {key!r}: {error}") from None
+            raise SurrobenchError(
+                f"{path.name}, key {_shorten(key)}: {error}"
+            ) from None
         rows.append(_values(values, key, path))
     seen: dict[Architecture, str] = {}
     for key, arch in zip(entries, archs):
@@ -268,8 +270,16 @@ def decode_darts_key(key: str) -> list[list[tuple[int, str]]]:
 def _literal(key: str, what: str):
     try:
         return ast.literal_eval(str(key))
-    except (ValueError, SyntaxError):
-        raise SurrobenchError(f"malformed {what} key {key!r}") from None
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        # Deeply nested keys exhaust the parser's stack: MemoryError or
+        # RecursionError rather than a SyntaxError.
+        raise SurrobenchError(f"malformed {what} key {_shorten(key)}") from None
+
+
+def _shorten(key: object, limit: int = 80) -> str:
+    """``repr(key)``, cut to ``limit`` characters: keys can be pages long."""
+    text = repr(key)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _space_for(space_name: str, path: Path) -> SearchSpace:
@@ -283,7 +293,7 @@ def _space_for(space_name: str, path: Path) -> SearchSpace:
 def _values(values: object, key: str, path: Path) -> dict[str, float]:
     if not isinstance(values, dict):
         raise SurrobenchError(
-            f"{path.name}, key {key!r}: expected a mapping of values, got "
+            f"{path.name}, key {_shorten(key)}: expected a mapping of values, got "
             f"{type(values).__name__}"
         )
     row = {}
@@ -294,20 +304,33 @@ def _values(values: object, key: str, path: Path) -> dict[str, float]:
             value = math.nan
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise SurrobenchError(
-                f"{path.name}, key {key!r}: value {name!r} is {value!r}, not a number"
+                f"{path.name}, key {_shorten(key)}: value {name!r} is "
+                f"{_shorten(value)}, not a number"
             )
-        row[str(name)] = float(value)
+        try:
+            row[str(name)] = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise SurrobenchError(
+                f"{path.name}, key {_shorten(key)}: value {name!r} is "
+                f"{_shorten(value)}, too large for a float"
+            ) from None
     return row
 
 
 def _read_json(path: Path) -> dict:
     if not path.is_file():
         raise SurrobenchError(f"Suite-Zero file {str(path)!r} does not exist")
+    # ValueError covers malformed JSON, bytes that are not UTF-8 and integers
+    # past Python's 4,300-digit limit.
     try:
-        with open(path) as handle:
+        with open(path, encoding="utf-8") as handle:
             document = json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, ValueError) as error:
         raise SurrobenchError(f"cannot read {str(path)!r} as JSON: {error}") from None
+    except RecursionError:
+        raise SurrobenchError(
+            f"cannot read {str(path)!r} as JSON: nested too deeply"
+        ) from None
     if not isinstance(document, dict) or not document:
         raise SurrobenchError(
             f"{path.name} is not a Suite-Zero file: expected "

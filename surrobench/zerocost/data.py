@@ -136,6 +136,8 @@ def _digits() -> tuple[np.ndarray, np.ndarray]:
 
 def _cifar_files(data_dir: str) -> list[Path]:
     folder = Path(data_dir)
+    if folder.exists() and not folder.is_dir():
+        raise SurrobenchError(f"CIFAR-10 folder {data_dir!r} is a file, not a folder")
     if not folder.is_dir():
         raise SurrobenchError(f"CIFAR-10 folder {data_dir!r} does not exist")
     files = [folder / name for name in CIFAR_BATCHES if (folder / name).is_file()]
@@ -161,43 +163,87 @@ def _cifar_digest(data_dir: str, signature: tuple) -> str:
     digest = hashlib.sha256()
     for path in _cifar_files(data_dir):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        try:
+            digest.update(path.read_bytes())
+        except OSError as error:
+            raise SurrobenchError(f"cannot read {path}: {error.strerror}") from None
     return digest.hexdigest()[:16]
+
+
+def _builtin_dtype(name: object, align: object = False, copy: object = True):
+    """NumPy's own shared dtype called ``name``, never a copy.
+
+    A pickled dtype is rebuilt and then handed a state (its flags among them);
+    numpy ignores a state set on its shared built-in dtypes, whereas a copy
+    with corrupt flags breaks the array built on it.
+    """
+    dtype = np.dtype(name)
+    if dtype.isbuiltin != 1:
+        raise pickle.UnpicklingError(f"refusing the non-built-in dtype {name!r}")
+    return dtype
 
 
 # A CIFAR-10 batch is a dict of bytes, lists and one numpy uint8 array; these
 # are the only callables its pickle may name. (Python 3 writes bytes into a
-# protocol-2 pickle through _codecs.encode, which only encodes a string.)
+# protocol-2 pickle through _codecs.encode, which only encodes a string, and
+# empty bytes through bytes().)
 _CIFAR_CLASSES = {
     ("_codecs", "encode"): codecs.encode,
+    ("__builtin__", "bytes"): bytes,
+    ("builtins", "bytes"): bytes,
     ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy.core.numeric", "_frombuffer"): _frombuffer,
     ("numpy._core.numeric", "_frombuffer"): _frombuffer,
     ("numpy", "ndarray"): np.ndarray,
-    ("numpy", "dtype"): np.dtype,
+    ("numpy", "dtype"): _builtin_dtype,
 }
 
 
 def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    expected = (
+        "expected a pickled dict with b'data' (n × 3072 integers in 0..255) and "
+        "b'labels' (n integers in 0..9)"
+    )
     try:
         with open(path, "rb") as handle:
             batch = RestrictedUnpickler(handle, _CIFAR_CLASSES, encoding="bytes").load()
-        data = np.asarray(batch[b"data"], dtype=np.uint8)
-        labels = np.asarray(batch[b"labels"], dtype=np.int64)
-    except (pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError) as error:
+    except OSError as error:
+        raise SurrobenchError(f"cannot read {path}: {error.strerror}") from None
+    except Exception as error:
+        # Truncated or altered bytes surface as any of a dozen exceptions from
+        # the unpickler or the numpy constructors it may call.
+        reason = (str(error) or type(error).__name__).splitlines()[0][:200]
         raise SurrobenchError(
-            f"{path} is not a CIFAR-10 python batch ({error}); expected a pickled dict "
-            "with b'data' (n × 3072 uint8) and b'labels'"
+            f"{path} is not a CIFAR-10 python batch ({reason}); {expected}"
         ) from None
-    if data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or len(labels) != len(data):
+    if not isinstance(batch, dict) or not {b"data", b"labels"} <= batch.keys():
+        raise SurrobenchError(f"{path} is not a CIFAR-10 python batch; {expected}")
+    data = _integers(batch[b"data"])
+    labels = _integers(batch[b"labels"])
+    if data is None or data.ndim != 2 or data.shape[1] != 3 * 32 * 32:
+        found = "non-integer values" if data is None else f"shape {data.shape}"
+        raise SurrobenchError(f"{path}: b'data' has {found}; {expected}")
+    if labels is None or labels.ndim != 1 or len(labels) != len(data):
+        found = "non-integer values" if labels is None else f"shape {labels.shape}"
         raise SurrobenchError(
-            f"{path} holds data of shape {data.shape} and {len(labels)} labels; "
-            "expected (n, 3072) and n labels"
+            f"{path}: {len(data)} images but b'labels' has {found}; {expected}"
         )
+    if data.size and (data.min() < 0 or data.max() > 255):
+        raise SurrobenchError(f"{path} has pixel values outside 0..255")
     if len(labels) and (labels.min() < 0 or labels.max() >= 10):
         raise SurrobenchError(f"{path} has labels outside 0..9")
-    return data, labels
+    return data.astype(np.uint8, copy=False), labels.astype(np.int64, copy=False)
+
+
+def _integers(values: object) -> np.ndarray | None:
+    """``values`` as an integer array, or None where they are anything else
+    (floats, strings, ragged lists, integers too large for int64)."""
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return array if array.dtype.kind in "iu" or array.size == 0 else None
 
 
 @cache

@@ -107,14 +107,26 @@ class TableValues(ProxyValues):
             )
         if not len(table.columns):
             raise SurrobenchError(f"{source} holds no proxy scores")
+        if len(archs) != len(table):
+            raise SurrobenchError(
+                f"{source}: {len(archs)} architectures but {len(table)} rows of scores"
+            )
+        if not len(table):
+            raise SurrobenchError(f"{source} holds no architectures")
         self.proxies = tuple(table.columns)
         self.source = source
+        self._matrix = _numeric(table, archs, source)
         self.digest = hashlib.sha256(
             pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes()
             + "\n".join(arch.to_string() for arch in archs).encode()
         ).hexdigest()[:16]
-        self._matrix = table.to_numpy(dtype=float)
-        self._rows = {arch: row for row, arch in enumerate(archs)}
+        self._rows = {}
+        for row, arch in enumerate(archs):
+            first = self._rows.setdefault(arch, row)
+            if not np.array_equal(self._matrix[first], self._matrix[row], True):
+                raise SurrobenchError(
+                    f"{source} scores {arch} twice, differently; keep one row"
+                )
 
     @property
     def identity(self) -> str:
@@ -134,6 +146,17 @@ class TableValues(ProxyValues):
         if "arch" not in table.columns:
             raise SurrobenchError(
                 f"{path.name} has no 'arch' column; write it with surrobench zerocost"
+            )
+        if not isinstance(table.index, pd.RangeIndex):  # pandas' sign of extra fields
+            raise SurrobenchError(f"{path.name} has rows with more fields than columns")
+        repeated = [
+            column
+            for column in table.columns
+            if column not in PROXIES and column.rpartition(".")[0] in PROXIES
+        ]
+        if repeated:  # pandas renames a second 'snip' column 'snip.1'
+            raise SurrobenchError(
+                f"{path.name} repeats the column {repeated[0].rpartition('.')[0]!r}"
             )
         archs = []
         for row, text in enumerate(table["arch"]):
@@ -169,6 +192,30 @@ class TableValues(ProxyValues):
                 )
             rows[i] = row
         return self._matrix[rows]
+
+
+def _numeric(
+    table: pd.DataFrame, archs: Sequence[Architecture], source: str
+) -> np.ndarray:
+    """``table`` as floats of shape (rows, columns), or an error naming the
+    first value that is not a number (a string, a boolean); missing values
+    become NaN."""
+    columns = []
+    for column in table.columns:
+        values = table[column]
+        numbers = pd.to_numeric(values, errors="coerce")
+        if values.dtype.kind == "b":
+            bad = values.notna().to_numpy()
+        else:
+            bad = (numbers.isna() & values.notna()).to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise SurrobenchError(
+                f"{source}: {column!r} of {archs[row]} is {values.tolist()[row]!r}, "
+                "not a number"
+            )
+        columns.append(numbers.to_numpy(dtype=float))
+    return np.stack(columns, axis=1)
 
 
 class ComputedValues(ProxyValues):

@@ -156,3 +156,33 @@ def test_malformed_keys_of_known_spaces_are_refused():
         decode_darts_key("[[(0, 1)")
     with pytest.raises(SurrobenchError, match="unknown Suite-Zero search space"):
         decode_key("transbench101", "(0,)")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (
+            '{"nasbench201": {"cifar10": {"(0, 0, 0, 0, 0, 0)": {"x": ' + "9" * 5000,
+            "4300 digits",
+        ),
+        (
+            '{"nasbench201": {"cifar10": {"(0, 0, 0, 0, 0, 0)": {"synflow": '
+            + "9" * 400
+            + "}}}}",
+            "too large for a float",
+        ),
+    ],
+)
+def test_pathological_json_is_refused_in_one_line(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(SurrobenchError, match=message) as error:
+        load_benchmark(str(path))
+    assert "\n" not in str(error.value) and len(str(error.value)) < 400
+
+
+def test_deeply_nested_keys_are_malformed_not_a_crash():
+    for space in ("nasbench101", "nasbench301"):
+        with pytest.raises(SurrobenchError, match=r"malformed .* key '----.*\.\.\.$"):
+            decode_key(space, "-" * 100_000 + "1")

@@ -118,3 +118,33 @@ def test_computed_values_score_on_demand(nb201, tiny_network):
     assert values.identity.startswith("computed:tiny:digits")
     with pytest.raises(SurrobenchError, match="no 'snip' scores"):
         values.column(archs, "snip")
+
+
+def test_score_files_that_are_not_numbers_are_named(scored, tmp_path):
+    """Strings, booleans, conflicting repeats, repeated columns, extra fields
+    and no rows: each a one-line error, not a pandas traceback or a silent pick."""
+    archs, table = scored
+    base = table[["arch", "params"]].head(3)
+    ragged = "arch,params\n" + "".join(f'"{a}",1,2\n' for a in base.arch)
+    cases = {
+        "text": (base.astype({"params": object}).assign(params="abc"), "'abc', not"),
+        "flags": (base.assign(params=True), "True, not a number"),
+        "repeat": (pd.concat([base, base.head(1).assign(params=-1.0)]), "twice"),
+        "columns": (
+            base.assign(synflow=1.0).set_axis(["arch"] + ["params"] * 2, axis=1),
+            "repeats the column 'params'",
+        ),
+        "ragged": (ragged, "more fields than columns"),
+        "empty": ("arch,params\n", "holds no architectures"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / f"{name}.csv"
+        if isinstance(content, str):
+            path.write_text(content)
+        else:
+            content.to_csv(path, index=False)
+        with pytest.raises(SurrobenchError, match=message):
+            TableValues.from_csv(path)
+    same = pd.concat([base, base.head(1)])  # an identical repeat is harmless
+    same.to_csv(tmp_path / "same.csv", index=False)
+    assert TableValues.from_csv(tmp_path / "same.csv").lookup(archs[:1]).shape == (1, 1)

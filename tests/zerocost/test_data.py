@@ -1,4 +1,5 @@
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,3 +75,52 @@ def test_bad_specs_are_refused():
         DataSpec("cifar10")
     with pytest.raises(SurrobenchError, match="batch size"):
         DataSpec("digits", batch_size=1)
+
+
+def test_corrupt_batches_fail_with_one_clear_line(tmp_path):
+    """Truncated bytes, values of the wrong kind or range, an unreadable file:
+    each is named, never a numpy or pickle traceback."""
+    write_cifar_batch(tmp_path / "good", count=4)
+    whole = (tmp_path / "good" / "data_batch_1").read_bytes()
+    codec = whole.replace(b"latin1", b"latin9", 1)  # _codecs.encode, unknown codec
+    cases = {
+        "truncated": (whole[: len(whole) // 2], "not a CIFAR-10 python batch"),
+        "codec": (codec, "not a CIFAR-10 python batch"),
+        "pixels": ({b"data": [[300] * 3072], b"labels": [1]}, "outside 0..255"),
+        "floats": ({b"data": [[0.5] * 3072], b"labels": [1]}, "non-integer values"),
+        "labels": ({b"data": [[1] * 3072], b"labels": 3}, r"b'labels' has shape \(\)"),
+        "huge label": ({b"data": [[1] * 3072], b"labels": [2**70]}, "non-integer"),
+    }
+    for name, (content, message) in cases.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        if isinstance(content, dict):
+            content = pickle.dumps(content, protocol=2)
+        (folder / "data_batch_1").write_bytes(content)
+        with pytest.raises(SurrobenchError, match=message):
+            load_minibatch(DataSpec.from_dir(folder, batch_size=2), 16)
+    with pytest.raises(SurrobenchError, match="is a file, not a folder"):
+        load_minibatch(DataSpec.from_dir(tmp_path / "good" / "data_batch_1"), 16)
+
+
+def test_a_corrupt_dtype_state_cannot_break_the_arrays(tmp_path, capsys):
+    """A pickled dtype carries flags; numpy's shared dtypes ignore them, whereas
+    a copy flagged as holding objects broke the array built on it."""
+    write_cifar_batch(tmp_path / "cifar", count=4)
+    path = tmp_path / "cifar" / "data_batch_1"
+    whole = path.read_bytes()
+    state = b"J\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00t"  # ..., -1, -1, flags 0)
+    assert whole.count(state) == 1
+    path.write_bytes(whole.replace(state, state.replace(b"K\x00", b"K\x87")))
+    images, _ = load_minibatch(DataSpec.from_dir(tmp_path / "cifar", 4), 32)
+    assert images.shape == (4, 3, 32, 32)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_an_unreadable_batch_is_named(tmp_path):
+    folder = tmp_path / "cifar"
+    folder.mkdir()
+    (folder / "data_batch_1").symlink_to("/proc/self/mem")  # a file that reads EIO
+    with pytest.raises(SurrobenchError, match=r"cannot read .*data_batch_1"):
+        DataSpec.from_dir(folder).identity()

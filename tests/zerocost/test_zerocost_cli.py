@@ -1,4 +1,5 @@
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -103,3 +104,44 @@ def back_to_the_default():
 
     yield
     use_values(None)
+
+
+def test_finished_scores_are_never_overwritten_and_bad_data_always_fails(
+    tmp_path, capsys
+):
+    out = tmp_path / "zc.csv"
+    # The CSV written over the store would lose every score.
+    args = [*ZEROCOST, "--n-archs", "2", "--store", str(out), "--out", str(out)]
+    assert exit_code(args) == 2
+    assert "is the --out file" in capsys.readouterr().err and not out.exists()
+
+    # params and synflow read no images, and their scores are stored: a broken
+    # CIFAR-10 folder was still silently accepted.
+    assert main([*ZEROCOST, "--n-archs", "2", "--out", str(out)]) == 0
+    write_cifar_batch(tmp_path / "cifar", count=20)
+    batch = tmp_path / "cifar" / "data_batch_1"
+    batch.write_bytes(batch.read_bytes()[:1000])
+    args = [*ZEROCOST, "--n-archs", "2", "--data-dir", str(tmp_path / "cifar")]
+    assert exit_code([*args, "--out", str(out)]) == 2
+    assert "not a CIFAR-10 python batch" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("--proxies all,params", "all stands alone"),
+        ("--proxies params --n-archs 15626", r"--n-archs must be in 1\.\.15625"),
+        ("--proxies params --seed -1", "seed must be in"),
+    ],
+)
+def test_bad_zerocost_options_name_themselves(tmp_path, capsys, options, message):
+    args = ["zerocost", "--benchmark", "nb201-cifar10", *options.split()]
+    assert exit_code([*args, "--out", str(tmp_path / "zc.csv")]) == 2
+    assert re.search(message, capsys.readouterr().err.splitlines()[-1])
+
+
+def test_an_empty_zc_values_name_is_refused(tmp_path, capsys):
+    args = "evaluate --benchmark nb201-cifar10 --predictors params --seeds 1"
+    args = [*args.split(), "--zc-values", "", "--out", str(tmp_path / "eval")]
+    assert exit_code(args) == 2
+    assert "proxy scores file '' does not exist" in capsys.readouterr().err
