@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from surrobench.datasets import Benchmark
-from surrobench.errors import SurrobenchError, check_int, check_seed, unknown_name
+from surrobench.errors import SurrobenchError, check_int, check_seed
 from surrobench.eval.store import ResultStore
 from surrobench.predictors import make_predictor
-from surrobench.search.costs import cost_names
 from surrobench.search.loop import DEFAULT_INITIAL
 from surrobench.search.multiobjective import Objective, ObjectiveSpec
 from surrobench.search.problem import SearchProblem
@@ -164,9 +163,6 @@ def check_search_jobs(benchmark: Benchmark, jobs: Sequence[SearchJob]) -> None:
                 f"--budget {job.budget} exceeds the {len(benchmark)} architectures "
                 f"of {benchmark.name}"
             )
-        cost = job.objective.cost
-        if cost is not None and cost not in cost_names(benchmark):
-            raise unknown_name(f"cost of {benchmark.name}", cost, cost_names(benchmark))
         if job.config.strategy == "tpe":
             from surrobench.search.tpe import import_optuna
 
@@ -174,9 +170,8 @@ def check_search_jobs(benchmark: Benchmark, jobs: Sequence[SearchJob]) -> None:
             benchmark.space.choices()  # a space TPE cannot describe fails here
         if job.config.strategy == "local":
             benchmark.space.neighbours(benchmark.archs[0])
-    values = benchmark.values()
-    if not pd.notna(values).all():
-        raise SurrobenchError(f"the target of {benchmark.name} has NaN values")
+    for spec in {job.objective for job in jobs}:
+        Objective(benchmark, spec)  # unknown costs, NaN targets or costs fail here
 
 
 def job_config(job: SearchJob, benchmark: Benchmark) -> dict:
