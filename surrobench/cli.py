@@ -19,6 +19,18 @@ from surrobench.eval.harness import RESULT_COLUMNS, check_jobs
 from surrobench.eval.tuning import MAX_BUDGET
 from surrobench.io import write_atomic
 from surrobench.predictors import PREDICTORS
+from surrobench.search import (
+    ACQUISITIONS,
+    OPTIMIZERS,
+    STRATEGIES,
+    ObjectiveSpec,
+    format_summary,
+    plan_search,
+    run_searches,
+    stored_trajectories,
+    summarise,
+)
+from surrobench.search.runner import check_search_jobs
 
 logger = logging.getLogger("surrobench")
 
@@ -69,7 +81,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _output_folder(text: str) -> Path:
+def _output_folder(text: str, files: tuple[str, ...] | None = None) -> Path:
     """A folder that exists or can be made, with no folder where a file goes."""
     if not text.strip():
         raise SurrobenchError("--out must name a folder")
@@ -80,7 +92,7 @@ def _output_folder(text: str) -> Path:
         raise SurrobenchError(f"--out {text!r} is a file, not a folder") from None
     except OSError as error:
         raise SurrobenchError(f"cannot make --out {text!r}: {error.strerror}") from None
-    for name in OUTPUT_FILES:
+    for name in OUTPUT_FILES if files is None else files:
         if (out / name).is_dir():
             raise SurrobenchError(f"{out / name} is a folder; move it away")
     return out
@@ -335,6 +347,89 @@ def _write_outputs(
     return board
 
 
+SEARCH_FILES = ("trajectories.csv", "summary.md", "search.sqlite")
+
+
+def _alpha(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}")
+    return value
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    bench = _load(args)
+    objective = ObjectiveSpec(args.cost, args.alpha, args.pareto)
+    jobs = plan_search(
+        args.strategy,
+        args.seeds,
+        args.budget,
+        initial=args.initial,
+        batch_size=args.batch_size,
+        surrogate=args.surrogate,
+        acquisition=args.acquisition,
+        optimizer=args.optimizer,
+        encoding=args.encoding,
+        objective=objective,
+    )
+    check_search_jobs(bench, jobs)
+    check_int("--workers", args.workers, 1)
+    out = _output_folder(args.out, SEARCH_FILES)
+    print(bench.summary(), file=sys.stderr)
+
+    def progress(index: int, total: int, job, steps: list[dict], reused: bool) -> None:
+        seconds = sum(step["seconds"] for step in steps)
+        note = "stored" if reused else f"{seconds:.1f}s choosing"
+        print(
+            f"[{index + 1:>{len(str(total))}}/{total}] {job.config.label} "
+            f"seed={job.seed} regret={steps[-1]['regret']:.4g} after "
+            f"{len(steps)} queries ({note})",
+            file=sys.stderr,
+        )
+
+    with ResultStore(out / "search.sqlite") as store:
+        try:
+            run_searches(
+                bench, jobs, store=store, on_result=progress, workers=args.workers
+            )
+        except KeyboardInterrupt:
+            finished = _write_search_outputs(out, store, bench)
+            print(
+                f"interrupted: {finished} finished searches kept in {out}; run the "
+                "same command to resume",
+                file=sys.stderr,
+            )
+            return 130
+        _write_search_outputs(out, store, bench)
+    print((out / "summary.md").read_text())
+    print(
+        f"wrote {', '.join(str(out / name) for name in SEARCH_FILES)}", file=sys.stderr
+    )
+    return 0
+
+
+def _write_search_outputs(out: Path, store: ResultStore, bench) -> int:
+    """Rewrite the CSV and summary from every finished search in the store;
+    returns how many runs that is."""
+    steps = stored_trajectories(store)
+    runs = int((steps["step"] == 1).sum())
+    files = {"trajectories.csv": steps.to_csv(index=False)}
+    if len(steps):
+        files["summary.md"] = format_summary(summarise(steps), bench.summary())
+    for name, text in files.items():
+        try:
+            write_atomic(out / name, text)
+        except OSError as error:
+            raise SurrobenchError(
+                f"cannot write {out / name}: {error.strerror}; every finished search "
+                f"is kept in {out / 'search.sqlite'}"
+            ) from None
+    return runs
+
+
 def cmd_predictors(args: argparse.Namespace) -> int:
     for name, cls in PREDICTORS.items():
         needs = ", ".join(cls.needs) or "nothing"
@@ -448,6 +543,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     zerocost.add_argument("--out", required=True, help="FILE.csv to write")
     zerocost.set_defaults(run=cmd_zerocost)
+
+    search = commands.add_parser(
+        "search", help="run search strategies against a benchmark table"
+    )
+    _add_benchmark_options(search, positional=False)
+    search.add_argument(
+        "--strategy",
+        type=_names,
+        required=True,
+        help=f"comma-separated, of {','.join(STRATEGIES)}",
+    )
+    model = search.add_argument_group("the surrogate of strategy bo")
+    model.add_argument("--surrogate", help="any predictor (default gp)")
+    model.add_argument("--acquisition", help=f"{', '.join(ACQUISITIONS)} (default ei)")
+    model.add_argument("--optimizer", help=f"{', '.join(OPTIMIZERS)} (default pool)")
+    model.add_argument("--encoding", help="the surrogate's encoding")
+    search.add_argument(
+        "--budget", type=int, required=True, help="queries per run, initial included"
+    )
+    search.add_argument(
+        "--seeds",
+        type=_seeds,
+        default=list(range(5)),
+        help="a count (5 = seeds 0..4) or a list 0,3,7 (default 5)",
+    )
+    search.add_argument(
+        "--initial", type=int, default=10, help="random architectures first (10)"
+    )
+    search.add_argument(
+        "--batch-size",
+        type=int,
+        default=1,
+        help="queries per surrogate fit, the best B by acquisition (default 1)",
+    )
+    multi = search.add_argument_group("accuracy against a cost")
+    multi.add_argument(
+        "--cost", help="nb201: params, flops; NAS-Bench-Graph: latency, para"
+    )
+    trade = multi.add_mutually_exclusive_group()
+    trade.add_argument(
+        "--alpha",
+        type=_alpha,
+        help="maximise alpha·accuracy − (1 − alpha)·cost, both min-max normalised",
+    )
+    trade.add_argument(
+        "--pareto", action="store_true", help="search the Pareto front (ParEGO)"
+    )
+    search.add_argument(
+        "--workers", type=int, default=1, help="processes running searches (1)"
+    )
+    search.add_argument("--out", required=True, help="folder for results and store")
+    search.set_defaults(run=cmd_search)
     return parser
 
 

@@ -101,6 +101,16 @@ class ResultStore:
         except sqlite3.Error as error:
             raise self._unusable(error) from None
 
+    def items(self) -> list[tuple[dict, dict]]:
+        """Every stored ``(config, result)``, in the order they were stored."""
+        try:
+            rows = self._connection.execute(
+                "SELECT config, result FROM results ORDER BY rowid"
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise self._unusable(error) from None
+        return [(json.loads(config), json.loads(result)) for config, result in rows]
+
     def __len__(self) -> int:
         return self._connection.execute("SELECT COUNT(*) FROM results").fetchone()[0]
 

@@ -93,6 +93,37 @@ class SearchSpace(ABC):
     def mutate(self, arch: Architecture, rng: np.random.Generator) -> Architecture:
         """A neighbour of ``arch`` that differs in one operation or one link."""
 
+    def neighbours(self, arch: Architecture) -> list[Architecture]:
+        """Every architecture :meth:`mutate` can reach in one change, each once.
+
+        The local-search neighbourhood; spaces that can list it override this.
+        """
+        raise SurrobenchError(f"search space {self.name!r} cannot list neighbours")
+
+    def choices(self) -> dict[str, tuple]:
+        """The space as independent categorical variables: name → its choices.
+
+        Some combinations may name no architecture of the space (see
+        :meth:`from_choices`); categorical optimisers such as TPE search this.
+        """
+        raise SurrobenchError(
+            f"search space {self.name!r} has no categorical description"
+        )
+
+    def from_choices(self, chosen: dict[str, object]) -> Architecture:
+        """The architecture one value per variable of :meth:`choices` names;
+        a :class:`SurrobenchError` where the combination is no architecture."""
+        raise SurrobenchError(
+            f"search space {self.name!r} has no categorical description"
+        )
+
+    def to_choices(self, arch: Architecture) -> dict[str, object]:
+        """The inverse of :meth:`from_choices` (one of several, where isomorphic
+        wirings share an architecture)."""
+        raise SurrobenchError(
+            f"search space {self.name!r} has no categorical description"
+        )
+
     def canonicalize(self, arch: Architecture) -> Architecture:
         """The representative of ``arch``'s isomorphism class (identity here)."""
         return self.check(arch)

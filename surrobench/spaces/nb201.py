@@ -156,3 +156,36 @@ class NB201Space(SearchSpace):
         edge_ops = list(arch.edge_ops)
         edge_ops[edge] = choices[int(rng.integers(len(choices)))]
         return self.from_ops(edge_ops)
+
+    def neighbours(self, arch: Architecture) -> list[Architecture]:
+        """The 24 cells that differ from ``arch`` in one edge's operation.
+
+        Example:
+            >>> space = NB201Space()
+            >>> len(space.neighbours(space.from_tuple((0, 0, 0, 0, 0, 0))))
+            24
+        """
+        self.check(arch)
+        found = []
+        for edge, current in enumerate(arch.edge_ops):
+            for op in NB201_OPS:
+                if op != current:
+                    edge_ops = list(arch.edge_ops)
+                    edge_ops[edge] = op
+                    found.append(self.from_ops(edge_ops))
+        return found
+
+    def choices(self) -> dict[str, tuple]:
+        """One categorical per edge, ``edge_<source>_<target>``, over the five
+        operations."""
+        return {f"edge_{s}_{t}": NB201_OPS for s, t in EDGES}
+
+    def from_choices(self, chosen) -> Architecture:
+        try:
+            return self.from_ops([chosen[f"edge_{s}_{t}"] for s, t in EDGES])
+        except KeyError as missing:
+            raise SurrobenchError(f"no choice for NB201 {missing.args[0]}") from None
+
+    def to_choices(self, arch: Architecture) -> dict[str, object]:
+        self.check(arch)
+        return {f"edge_{s}_{t}": op for (s, t), op in zip(EDGES, arch.edge_ops)}

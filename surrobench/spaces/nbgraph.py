@@ -181,3 +181,58 @@ class NBGraphSpace(SearchSpace):
             if candidate != original:
                 return candidate
         raise SurrobenchError(f"found no neighbour of {self.format(arch)}")
+
+    def neighbours(self, arch: Architecture) -> list[Architecture]:
+        """Every canonical architecture one operation change or one rewiring of
+        a node away from ``arch``, each once (what :meth:`mutate` draws from).
+
+        Example:
+            >>> space = NBGraphSpace()
+            >>> arch = space.from_link_ops([0, 0, 1, 2], ["gcn", "gat", "sage", "fc"])
+            >>> arch in space.neighbours(arch)
+            False
+        """
+        original = self.canonicalize(arch)
+        link, ops = self.to_link_ops(original)
+        changes = []
+        for node in range(4):
+            for op in self.ops:
+                if op != ops[node]:
+                    changes.append((link, [*ops[:node], op, *ops[node + 1 :]]))
+            for source in range(node + 1):
+                if node > 0 and source != link[node]:
+                    changes.append(([*link[:node], source, *link[node + 1 :]], ops))
+        found: dict[Architecture, None] = {}
+        for new_link, new_ops in changes:
+            if all(op == "skip" for op in new_ops):
+                continue
+            candidate = self.canonicalize(self.from_link_ops(new_link, new_ops))
+            if candidate != original:
+                found[candidate] = None
+        return list(found)
+
+    def choices(self) -> dict[str, tuple]:
+        """The wiring as one categorical over the package's nine link patterns
+        (``link`` = index into them), and one categorical per node's operation
+        (``op1`` … ``op4``)."""
+        return {"link": tuple(range(len(LINKS)))} | {
+            f"op{node}": self.ops for node in range(1, 5)
+        }
+
+    def from_choices(self, chosen) -> Architecture:
+        """Four ``skip`` operations are no architecture (a SurrobenchError)."""
+        try:
+            link = LINKS[int(chosen["link"])]
+            ops = [chosen[f"op{node}"] for node in range(1, 5)]
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise SurrobenchError(
+                f"expected a link index in 0..{len(LINKS) - 1} and op1..op4, got "
+                f"{dict(chosen)!r}"
+            ) from None
+        return self.canonicalize(self.from_link_ops(link, ops))
+
+    def to_choices(self, arch: Architecture) -> dict[str, object]:
+        link, ops = self.to_link_ops(self.canonicalize(arch))
+        return {"link": LINKS.index(tuple(link))} | {
+            f"op{node}": op for node, op in enumerate(ops, start=1)
+        }

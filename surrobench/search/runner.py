@@ -1,0 +1,369 @@
+"""Many searches (strategy × seed) on one benchmark, resumable, in processes.
+
+Each finished run (one strategy configuration, one seed) is committed to a
+:class:`~surrobench.eval.store.ResultStore` as it ends, keyed by everything
+that determines it; running the same plan again skips finished runs, and an
+interrupted plan keeps every run it finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from surrobench.datasets import Benchmark
+from surrobench.errors import SurrobenchError, check_int, check_seed
+from surrobench.eval.store import ResultStore
+from surrobench.predictors import make_predictor
+from surrobench.search.loop import DEFAULT_INITIAL
+from surrobench.search.multiobjective import Objective, ObjectiveSpec
+from surrobench.search.problem import SearchProblem
+from surrobench.search.strategies import StrategyConfig, configure, run_strategy
+
+logger = logging.getLogger(__name__)
+
+# Bump when a strategy or the recorded columns change, so that stored runs
+# are not reused.
+SEARCH_VERSION = 1
+TRAJECTORY_COLUMNS = [
+    "strategy",
+    "surrogate",
+    "acquisition",
+    "seed",
+    "step",
+    "arch",
+    "value",
+    "best_value",
+    "regret",
+    "seconds",
+    "optimizer",
+    "encoding",
+    "batch_size",
+    "initial",
+    "budget",
+    "fit_seconds",
+    "acquisition_seconds",
+    "candidates",
+    "objective",
+    "cost_value",
+    "hypervolume",
+    "benchmark",
+]
+MAX_BATCH_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class SearchJob:
+    """One search run: a strategy configuration, a seed and a budget."""
+
+    config: StrategyConfig
+    seed: int
+    budget: int
+    initial: int = DEFAULT_INITIAL
+    batch_size: int = 1
+    objective: ObjectiveSpec = field(default_factory=ObjectiveSpec)
+
+
+def plan_search(
+    strategies: Sequence[str],
+    seeds: Iterable[int],
+    budget: int,
+    initial: int = DEFAULT_INITIAL,
+    batch_size: int = 1,
+    surrogate: str | None = None,
+    acquisition: str | None = None,
+    optimizer: str | None = None,
+    encoding: str | None = None,
+    objective: ObjectiveSpec | None = None,
+) -> list[SearchJob]:
+    """Every run of a plan, strategy by strategy, then seed.
+
+    ``surrogate``, ``acquisition``, ``optimizer`` and ``encoding`` set ``bo``'s
+    (and are refused when ``bo`` is not among the strategies); ``batch_size``
+    applies to the model-based strategies (the others query one at a time).
+
+    Example:
+        >>> jobs = plan_search(["random", "bo"], range(2), budget=20)
+        >>> [(job.config.strategy, job.seed) for job in jobs]
+        [('random', 0), ('random', 1), ('bo', 0), ('bo', 1)]
+    """
+    if isinstance(strategies, str) or not hasattr(strategies, "__iter__"):
+        raise SurrobenchError(f"strategies must be a list, got {strategies!r}")
+    strategies = list(dict.fromkeys(strategies))
+    if not strategies:
+        raise SurrobenchError("name at least one strategy")
+    seeds = [check_seed(seed) for seed in dict.fromkeys(seeds)]
+    if not seeds:
+        raise SurrobenchError("name at least one seed")
+    budget = check_int("--budget", budget, 1)
+    initial = check_int("--initial", initial, 1)
+    if budget < initial:
+        raise SurrobenchError(
+            f"--budget {budget} is smaller than --initial {initial}: the budget "
+            "counts the initial random architectures too"
+        )
+    batch_size = check_int("--batch-size", batch_size, 1, MAX_BATCH_SIZE)
+    objective = ObjectiveSpec() if objective is None else objective
+    if not isinstance(objective, ObjectiveSpec):
+        raise SurrobenchError(f"objective must be an ObjectiveSpec, got {objective!r}")
+
+    settings = {
+        "--surrogate": surrogate,
+        "--acquisition": acquisition,
+        "--optimizer": optimizer,
+        "--encoding": encoding,
+    }
+    given = [flag for flag, value in settings.items() if value is not None]
+    if given and "bo" not in strategies:
+        raise SurrobenchError(
+            f"{', '.join(given)} set the surrogate of strategy 'bo', which is not "
+            f"among {','.join(strategies)}; bananas and nasbot fix their own"
+        )
+    configs = []
+    for name in strategies:
+        config = configure(name, surrogate, acquisition, optimizer, encoding)
+        if config.model_based and initial < 2:
+            raise SurrobenchError(
+                f"strategy {name!r} fits a surrogate to the initial design: "
+                f"--initial must be at least 2, got {initial}"
+            )
+        configs.append(config)
+    return [
+        SearchJob(
+            config,
+            seed,
+            budget,
+            initial,
+            batch_size if config.model_based else 1,
+            objective,
+        )
+        for config in configs
+        for seed in seeds
+    ]
+
+
+def check_search_jobs(benchmark: Benchmark, jobs: Sequence[SearchJob]) -> None:
+    """Raise for a run that cannot start on ``benchmark``, before any runs."""
+    if not isinstance(benchmark, Benchmark):
+        raise SurrobenchError(
+            f"expected a Benchmark (see load_benchmark), got {type(benchmark).__name__}"
+        )
+    for job in jobs:
+        if not isinstance(job, SearchJob):
+            raise SurrobenchError(f"expected SearchJob objects, got {job!r}")
+        if job.budget > len(benchmark):
+            raise SurrobenchError(
+                f"--budget {job.budget} exceeds the {len(benchmark)} architectures "
+                f"of {benchmark.name}"
+            )
+        if job.config.strategy == "tpe":
+            from surrobench.search.tpe import import_optuna
+
+            import_optuna()
+            benchmark.space.choices()  # a space TPE cannot describe fails here
+        if job.config.strategy == "local":
+            benchmark.space.neighbours(benchmark.archs[0])
+    for spec in {job.objective for job in jobs}:
+        Objective(benchmark, spec)  # unknown costs, NaN targets or costs fail here
+
+
+def job_config(job: SearchJob, benchmark: Benchmark) -> dict:
+    """Everything that determines a run's trajectory: its key in the store."""
+    config = job.config
+    params = {}
+    if config.model_based:
+        params = make_predictor(
+            config.surrogate, encoding=config.encoding or None, seed=job.seed
+        ).get_params()
+    return {
+        "kind": "search",
+        "search_version": SEARCH_VERSION,
+        "benchmark": benchmark.name,
+        "benchmark_fingerprint": benchmark.fingerprint,
+        "strategy": config.strategy,
+        "surrogate": config.surrogate,
+        "surrogate_params": params,
+        "acquisition": config.acquisition,
+        "optimizer": config.optimizer,
+        "encoding": config.encoding,
+        "seed": job.seed,
+        "budget": job.budget,
+        "initial": job.initial,
+        "batch_size": job.batch_size,
+        "cost": job.objective.cost,
+        "alpha": job.objective.alpha,
+        "pareto": job.objective.pareto,
+    }
+
+
+def run_search_job(job: SearchJob, benchmark: Benchmark) -> list[dict]:
+    """Run one search; one dict per step with :data:`TRAJECTORY_COLUMNS`."""
+    problem = SearchProblem(benchmark, Objective(benchmark, job.objective), job.budget)
+    run_strategy(job.config, problem, job.seed, job.initial, job.batch_size)
+    if len(problem.steps) != job.budget:
+        raise RuntimeError(
+            f"{job.config.label} stopped after {len(problem.steps)} of "
+            f"{job.budget} queries"
+        )
+    fixed = {
+        "strategy": job.config.strategy,
+        "surrogate": job.config.surrogate,
+        "acquisition": job.config.acquisition,
+        "seed": job.seed,
+        "optimizer": job.config.optimizer,
+        "encoding": job.config.encoding,
+        "batch_size": job.batch_size,
+        "initial": job.initial,
+        "budget": job.budget,
+        "objective": job.objective.label,
+        "benchmark": benchmark.name,
+    }
+    return [
+        {column: ({**step, **fixed})[column] for column in TRAJECTORY_COLUMNS}
+        for step in problem.steps
+    ]
+
+
+def run_searches(
+    benchmark: Benchmark,
+    jobs: Sequence[SearchJob],
+    store: ResultStore | None = None,
+    on_result: Callable[[int, int, SearchJob, list[dict], bool], None] | None = None,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """Run ``jobs`` (skipping those ``store`` has finished).
+
+    Args:
+        benchmark: the table searched.
+        jobs: from :func:`plan_search`.
+        store: finished runs; each new one is committed as soon as it ends.
+        on_result: called as ``on_result(done, total, job, steps, reused)``
+            as each run finishes (``done`` counts from 0).
+        workers: processes running searches side by side; trajectories do not
+            depend on it (every run is seeded on its own), times do.
+
+    Returns:
+        Every step of every run of ``jobs``, in plan order, with
+        :data:`TRAJECTORY_COLUMNS`.
+    """
+    jobs = list(jobs)
+    check_search_jobs(benchmark, jobs)
+    workers = check_int("workers", workers, 1)
+    if store is None:
+        store = ResultStore()
+    elif not isinstance(store, ResultStore):
+        raise SurrobenchError(f"store must be a ResultStore, got {store!r}")
+
+    results: list[list[dict] | None] = [None] * len(jobs)
+    pending = []
+    finished = 0
+
+    def finish(index: int, steps: list[dict], reused: bool) -> None:
+        nonlocal finished
+        results[index] = steps
+        if on_result is not None:
+            on_result(finished, len(jobs), jobs[index], steps, reused)
+        finished += 1
+
+    for index, job in enumerate(jobs):
+        config = job_config(job, benchmark)
+        stored = store.get(config)
+        if stored is None:
+            pending.append((index, job, config))
+        else:
+            finish(index, stored["steps"], reused=True)
+
+    for index, job, config, steps in _run_pending(benchmark, pending, workers):
+        store.put(config, {"steps": steps})
+        logger.info(
+            "%s %s seed=%d: regret %.4g after %d queries",
+            benchmark.name,
+            job.config.label,
+            job.seed,
+            steps[-1]["regret"],
+            len(steps),
+        )
+        finish(index, steps, reused=False)
+    return trajectories([steps for steps in results if steps is not None])
+
+
+def trajectories(runs: Iterable[list[dict]]) -> pd.DataFrame:
+    """The steps of ``runs`` as one table with :data:`TRAJECTORY_COLUMNS`."""
+    rows = [step for steps in runs for step in steps]
+    return pd.DataFrame(rows, columns=TRAJECTORY_COLUMNS)
+
+
+def stored_trajectories(store: ResultStore) -> pd.DataFrame:
+    """Every finished search run in ``store``, whatever command ran it."""
+    runs = [
+        result["steps"]
+        for config, result in store.items()
+        if config.get("kind") == "search"
+        and config.get("search_version") == SEARCH_VERSION
+    ]
+    return trajectories(runs)
+
+
+def _run_pending(benchmark: Benchmark, pending: list, workers: int):
+    """Yield ``(index, job, config, steps)`` as each pending run finishes."""
+    if workers == 1 or len(pending) < 2:
+        for index, job, config in pending:
+            start = time.perf_counter()
+            steps = run_search_job(job, benchmark)
+            logger.debug("run took %.1fs", time.perf_counter() - start)
+            yield index, job, config, steps
+        return
+    # Spawned workers start clean (no inherited torch or BLAS thread state) and
+    # each receives the benchmark once.
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(pending)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(benchmark,),
+    )
+    try:
+        futures = {
+            pool.submit(_run_in_worker, job): (index, job, config)
+            for index, job, config in pending
+        }
+        collected = set()
+        try:
+            for future in as_completed(futures):
+                collected.add(future)
+                yield *futures[future], future.result()
+        except KeyboardInterrupt:
+            # Runs not started are dropped; those running are let finish and
+            # kept, so that Ctrl-C loses no finished work.
+            running = [f for f in futures if f not in collected and not f.cancel()]
+            logger.warning(
+                "interrupted: letting %d running searches finish and keeping them "
+                "(Ctrl-C again drops them)",
+                len(running),
+            )
+            for future in as_completed(running):
+                yield *futures[future], future.result()
+            raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_worker_benchmark: Benchmark | None = None
+
+
+def _start_worker(benchmark: Benchmark) -> None:
+    global _worker_benchmark
+    _worker_benchmark = benchmark
+    # Ctrl-C reaches the whole process group; the parent alone handles it and
+    # lets running searches end cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_in_worker(job: SearchJob) -> list[dict]:
+    return run_search_job(job, _worker_benchmark)

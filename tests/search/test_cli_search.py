@@ -1,0 +1,149 @@
+import pandas as pd
+import pytest
+
+from surrobench.cli import main
+from surrobench.search import runner
+
+SEARCH = (
+    "search --benchmark nb201-cifar10 --strategy random,evolution,bo "
+    "--surrogate blr --budget 20 --seeds 3"
+).split()
+FIRST_COLUMNS = (
+    "strategy, surrogate, acquisition, seed, step, arch, value, best_value, "
+    "regret, seconds"
+).split(", ")
+
+
+def exit_code(args: list[str]) -> int:
+    try:
+        return main(args)
+    except SystemExit as stop:
+        return stop.code
+
+
+def test_search_writes_trajectories_and_summary_then_resumes(tmp_path, capsys):
+    out = tmp_path / "runs"
+    assert main([*SEARCH, "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "[9/9]" in printed.err and "| bo(blr/path, ei, pool) | 3 |" in printed.out
+    steps = pd.read_csv(out / "trajectories.csv", keep_default_na=False)
+    assert list(steps.columns[:10]) == FIRST_COLUMNS
+    assert {"optimizer", "batch_size", "fit_seconds", "acquisition_seconds"} <= set(
+        steps.columns
+    )
+    assert len(steps) == 9 * 20
+    assert (steps.groupby(["strategy", "seed"])["arch"].nunique() == 20).all()
+    summary = (out / "summary.md").read_text()
+    assert "regret @20" in summary and "gain vs random @20" in summary
+    assert "(3 pairs)" in summary
+
+    assert main([*SEARCH, "--out", str(out)]) == 0  # every run is stored now
+    assert capsys.readouterr().err.count("(stored)") == 9
+    again = pd.read_csv(out / "trajectories.csv", keep_default_na=False)
+    pd.testing.assert_frame_equal(again, steps)
+
+
+def test_an_interrupted_search_keeps_finished_runs(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "runs"
+    real = runner.run_search_job
+    calls = []
+
+    def interrupted_third_run(job, benchmark):
+        calls.append(job)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(job, benchmark)
+
+    monkeypatch.setattr(runner, "run_search_job", interrupted_third_run)
+    assert main([*SEARCH, "--out", str(out)]) == 130
+    assert "2 finished searches kept" in capsys.readouterr().err
+    kept = pd.read_csv(out / "trajectories.csv", keep_default_na=False)
+    assert len(kept) == 2 * 20
+
+    monkeypatch.setattr(runner, "run_search_job", real)
+    assert main([*SEARCH, "--out", str(out)]) == 0
+    assert capsys.readouterr().err.count("(stored)") == 2
+    steps = pd.read_csv(out / "trajectories.csv", keep_default_na=False)
+    assert len(steps) == 9 * 20
+    pd.testing.assert_frame_equal(steps.iloc[:40], kept)
+
+
+def test_workers_do_not_change_trajectories(tmp_path):
+    base = "search --benchmark nbgraph-cora --strategy random,local --budget 15"
+    base = [*base.split(), "--seeds", "2"]
+    assert main([*base, "--out", str(tmp_path / "one")]) == 0
+    assert main([*base, "--workers", "2", "--out", str(tmp_path / "two")]) == 0
+    one, two = (
+        pd.read_csv(tmp_path / name / "trajectories.csv").drop(columns="seconds")
+        for name in ("one", "two")
+    )
+    key = ["strategy", "seed", "step"]
+    pd.testing.assert_frame_equal(
+        one.sort_values(key).reset_index(drop=True),
+        two.sort_values(key).reset_index(drop=True),
+    )
+
+
+def test_pareto_search_from_the_command_line(tmp_path, capsys):
+    out = tmp_path / "front"
+    args = "search --benchmark nbgraph-cora --strategy random,bo --surrogate lgb"
+    args += " --optimizer mutation"
+    args = [*args.split(), *"--budget 14 --seeds 2 --cost latency --pareto".split()]
+    assert main([*args, "--out", str(out)]) == 0
+    steps = pd.read_csv(out / "trajectories.csv")
+    assert (steps["objective"] == "pareto(cost=latency)").all()
+    assert (steps["hypervolume"] == steps["best_value"]).all()
+    assert "pareto(cost=latency)" in (out / "summary.md").read_text()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ("--strategy rnd --budget 20", "unknown strategy 'rnd'"),
+        ("--strategy bo --surrogate gpp --budget 20", "did you mean 'gp'"),
+        ("--strategy bo --acquisition eii --budget 20", "did you mean 'ei'"),
+        ("--strategy bo --optimizer pol --budget 20", "did you mean 'pool'"),
+        ("--strategy random --surrogate gp --budget 20", "not among random"),
+        ("--strategy random --budget 5", "--budget 5 is smaller than --initial 10"),
+        ("--strategy random --budget 20000", "exceeds the 15625 architectures"),
+        ("--strategy random --budget 20 --batch-size 0", "--batch-size must be in"),
+        ("--strategy bo --budget 20 --initial 1", "--initial must be at least 2"),
+        ("--strategy random --budget 20 --seeds=-1,2", "seed must be in 0.."),
+        ("--strategy random --budget 20 --workers 0", "--workers must be in 1.."),
+        ("--strategy random --budget 20 --cost params", "exactly one of --alpha"),
+        ("--strategy random --budget 20 --alpha 0.5", "name one with --cost"),
+        ("--strategy random --budget 20 --cost para --alpha 0.5", "'params'"),
+        ("--strategy random --budget 20 --cost params --alpha 1.5", "in [0, 1]"),
+        ("--strategy random --budget 20 --cost params --alpha x", "in [0, 1]"),
+        (
+            "--strategy random --budget 20 --cost params --alpha 0.5 --pareto",
+            "not allowed with argument",
+        ),
+    ],
+)
+def test_bad_input_exits_2_without_a_traceback(tmp_path, capsys, args, message):
+    out = tmp_path / "out"
+    command = ["search", "--benchmark", "nb201-cifar10", *args.split()]
+    assert exit_code([*command, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (out / "trajectories.csv").exists()
+    assert not (out / "search.sqlite").exists()
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path, capsys):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    args = "search --benchmark nb201-cifar10 --strategy random --budget 12"
+    assert exit_code([*args.split(), "--out", str(a_file)]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_optuna_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "optuna", None)
+    args = "search --benchmark nb201-cifar10 --strategy tpe --budget 12"
+    assert exit_code([*args.split(), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "pip install surrobench[optuna]" in err
+    assert len(err.strip().splitlines()) == 1
