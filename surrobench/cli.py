@@ -169,8 +169,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    bench = _load(args)
-    _choose_zero_cost_values(args)
+    bench = _choose_zero_cost_values(args, _load(args))
     jobs = plan(
         args.predictors,
         args.train_sizes,
@@ -223,17 +222,39 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 OUTPUT_FILES = ("results.csv", "leaderboard.md", "leaderboard.csv", "results.sqlite")
 
 
-def _choose_zero_cost_values(args: argparse.Namespace) -> None:
+def _choose_zero_cost_values(args: argparse.Namespace, bench):
     """Where the zc encoding and the zero-cost predictors read proxy scores:
-    --zc-values, else a Suite-Zero benchmark's own file, else the default."""
-    from surrobench.zerocost.values import use_values
+    --zc-values, else a Suite-Zero benchmark's own file, else the default.
+
+    A --zc-values table that scores only part of the benchmark (``surrobench
+    zerocost --n-archs 500``) restricts the benchmark to the cells it scores,
+    for every predictor of the run, so that all are compared on one pool.
+    """
+    from surrobench.zerocost.values import TableValues, default_values, use_values
 
     if args.zc_values is not None:  # an empty name is a mistake, not "unset"
         use_values(args.zc_values)
+        values = default_values()
+        if isinstance(values, TableValues):
+            scored = [arch for arch in values.archs if arch in bench]
+            if len(scored) < len(bench):
+                if len(scored) < 3:
+                    raise SurrobenchError(
+                        f"--zc-values {args.zc_values} scores {len(scored)} of the "
+                        f"{len(bench)} architectures of {bench.name}; it needs at "
+                        "least 3 (score more with surrobench zerocost)"
+                    )
+                bench = bench.subset(scored, f"{len(scored)} scored")
+                print(
+                    f"{bench.name}: only the {len(scored)} architectures that "
+                    f"{args.zc_values} scores are trained and tested on",
+                    file=sys.stderr,
+                )
     elif str(args.benchmark).lower().endswith(".json"):
         use_values(
             f"{args.benchmark}#{args.dataset}" if args.dataset else args.benchmark
         )
+    return bench
 
 
 def cmd_zerocost(args: argparse.Namespace) -> int:

@@ -80,6 +80,12 @@ class Benchmark:
     def __len__(self) -> int:
         return len(self.archs)
 
+    def __contains__(self, arch: object) -> bool:
+        """Whether ``arch`` (or its canonical form) is a row of the table."""
+        if not isinstance(arch, Architecture) or arch.space != self.space.name:
+            return False
+        return arch in self._rows or self.space.canonicalize(arch) in self._rows
+
     def __repr__(self) -> str:
         return f"Benchmark({self.name!r}, {len(self)} architectures)"
 
@@ -149,6 +155,30 @@ class Benchmark:
             1, "structure", [self.space.describe(self.archs[i]) for i in order[:k]]
         )
         return rows
+
+    def subset(self, archs: Sequence[Architecture], why: str) -> Benchmark:
+        """The benchmark restricted to ``archs`` (in this benchmark's row order).
+
+        ``why`` says what chose them; it becomes part of the name, so results
+        on the subset are never stored as results on the whole.
+
+        Example:
+            >>> from surrobench.datasets import load_benchmark
+            >>> bench = load_benchmark("nb201-cifar10")
+            >>> part = bench.subset(bench.sample(50, seed=0), "50 drawn")
+            >>> len(part), part.name
+            (50, 'nb201-cifar10[50 drawn]')
+        """
+        rows = np.unique(self.rows(archs))
+        return Benchmark(
+            f"{self.name}[{why}]",
+            self.space,
+            [self.archs[row] for row in rows],
+            self.table.iloc[rows].drop(columns="arch"),
+            list(self.metrics.values()),
+            self.target,
+            f"{self.description}; restricted to {len(rows)} architectures ({why})",
+        )
 
     def summary(self, metric: str | None = None) -> str:
         """One line: name, size, target and what it measures; and ``metric``

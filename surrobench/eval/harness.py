@@ -223,8 +223,21 @@ def plan(
     predictors, train_sizes, seeds = (
         list(dict.fromkeys(values)) for values in (predictors, train_sizes, seeds)
     )
+    encodings = {}
     for name in predictors:
-        make_predictor(name, encoding=encoding)  # unknown name or encoding: fail now
+        make_predictor(name)  # an unknown name fails now
+        # ``encoding`` reaches the predictors that read one; the others (graph
+        # models, zero-cost proxies) keep theirs, unless none reads one at all.
+        takes = "encoding" in PREDICTORS[name].needs
+        encodings[name] = encoding if takes else None
+    if encoding is not None:
+        readers = [name for name in predictors if encodings[name] is not None]
+        if not readers:
+            raise SurrobenchError(
+                f"--encoding {encoding!r}: none of {', '.join(predictors)} reads an "
+                "encoding (vector predictors do: see surrobench predictors)"
+            )
+        make_predictor(readers[0], encoding=encoding)  # an unknown encoding fails
     check_int("test size", test_size, 2)
     for seed in seeds:
         check_seed(seed)
@@ -232,7 +245,15 @@ def plan(
         check_int("train size", size, 2)
     hpo_seconds = check_budget(hpo_seconds)
     return [
-        Job(name, encoding, int(size), int(seed), int(test_size), metric, hpo_seconds)
+        Job(
+            name,
+            encodings[name],
+            int(size),
+            int(seed),
+            int(test_size),
+            metric,
+            hpo_seconds,
+        )
         for size in train_sizes
         for seed in seeds
         for name in predictors

@@ -115,6 +115,7 @@ class TableValues(ProxyValues):
             raise SurrobenchError(f"{source} holds no architectures")
         self.proxies = tuple(table.columns)
         self.source = source
+        self.archs = list(archs)
         self._matrix = _numeric(table, archs, source)
         self.digest = hashlib.sha256(
             pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes()
@@ -187,8 +188,8 @@ class TableValues(ProxyValues):
             if row is None:
                 raise SurrobenchError(
                     f"{self.source} has no proxy scores for {arch}; score it with "
-                    "surrobench zerocost, or unset SURROBENCH_ZC_VALUES to compute "
-                    "scores on demand"
+                    "surrobench zerocost, or leave out --zc-values (and "
+                    f"{VALUES_VARIABLE}) to compute scores on demand"
                 )
             rows[i] = row
         return self._matrix[rows]

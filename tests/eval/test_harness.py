@@ -138,6 +138,19 @@ def test_plan_rejects_bad_names_before_any_work():
         plan(["rf"], [10], [0], test_size=1)
 
 
+def test_an_encoding_reaches_only_the_predictors_that_read_one():
+    jobs = plan(["gin", "lgb", "synflow"], [10], [0], encoding="path")
+    assert {job.predictor: job.encoding for job in jobs} == {
+        "gin": None,
+        "lgb": "path",
+        "synflow": None,
+    }
+    with pytest.raises(SurrobenchError, match="none of gin, synflow reads"):
+        plan(["gin", "synflow"], [10], [0], encoding="path")
+    with pytest.raises(SurrobenchError, match="unknown encoding"):
+        plan(["gin", "lgb"], [10], [0], encoding="pth")
+
+
 def test_parallel_workers_give_the_same_scores(nb201):
     jobs = plan(["rf", "nusvr"], [30], [0, 1], test_size=200)
     serial = evaluate(nb201, jobs)

@@ -145,3 +145,47 @@ def test_an_empty_zc_values_name_is_refused(tmp_path, capsys):
     args = [*args.split(), "--zc-values", "", "--out", str(tmp_path / "eval")]
     assert exit_code(args) == 2
     assert "proxy scores file '' does not exist" in capsys.readouterr().err
+
+
+def test_the_readme_workflow_scores_then_evaluates_on_the_scored_cells(
+    tmp_path, capsys
+):
+    """zerocost --n-archs N, then evaluate --zc-values on its CSV: the run is
+    restricted to the N scored cells instead of failing on the first unscored
+    test cell."""
+    scores = tmp_path / "zc.csv"
+    args = [*ZEROCOST[:3], "--proxies", "params,flops", "--n-archs", "20"]
+    assert main([*args, "--out", str(scores)]) == 0
+    capsys.readouterr()
+    runs = tmp_path / "runs"
+    args = "evaluate --benchmark nb201-cifar10 --predictors lgb,params"
+    args += " --train-sizes 8 --seeds 2 --encoding onehot+zc"
+    args += f" --zc-values {scores} --out {runs}"
+    assert main(args.split()) == 0
+    assert "only the 20 architectures" in capsys.readouterr().err
+    results = pd.read_csv(runs / "results.csv")
+    assert set(results.test_size) == {12}
+    assert set(results.benchmark) == {"nb201-cifar10[20 scored]"}
+    assert results.kendall_tau.between(-1, 1).all()
+
+
+def test_a_score_file_of_too_few_benchmark_cells_is_refused(tmp_path, capsys):
+    scores = tmp_path / "zc.csv"
+    assert (
+        main(
+            [
+                *ZEROCOST[:3],
+                "--proxies",
+                "params",
+                "--n-archs",
+                "2",
+                "--out",
+                str(scores),
+            ]
+        )
+        == 0
+    )
+    args = "evaluate --benchmark nb201-cifar10 --predictors params --train-sizes 2"
+    args += f" --zc-values {scores} --out {tmp_path / 'runs'}"
+    assert exit_code(args.split()) == 2
+    assert "scores 2 of the 15625 architectures" in capsys.readouterr().err
