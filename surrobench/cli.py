@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -185,9 +186,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(bench.summary(args.metric), file=sys.stderr)
 
     finished: list[dict] = []
+    interrupt = _Interrupt()
 
     def progress(index: int, total: int, row: dict, reused: bool) -> None:
         finished.append(row)
+        interrupt.check()
         note = "stored" if reused else f"fit {row['fit_seconds']:.2f}s"
         print(
             f"[{index + 1:>{len(str(total))}}/{total}] {row['predictor']} "
@@ -196,7 +199,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    with ResultStore(out / "results.sqlite") as store:
+    with ResultStore(out / "results.sqlite") as store, interrupt:
         try:
             results = evaluate(
                 bench, jobs, store=store, on_result=progress, workers=args.workers
@@ -220,6 +223,39 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 OUTPUT_FILES = ("results.csv", "leaderboard.md", "leaderboard.csv", "results.sqlite")
+
+
+class _Interrupt:
+    """Ctrl-C that a library swallows is still obeyed at the next job's end.
+
+    xgboost calls back into Python through ctypes, and a KeyboardInterrupt
+    raised inside such a callback is printed and dropped: the run carried on.
+    While this context is entered, Ctrl-C also sets a flag that :meth:`check`
+    turns back into a KeyboardInterrupt.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous = None
+
+    def __enter__(self) -> _Interrupt:
+        try:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread: signals are not ours to take
+            self._previous = None
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum, frame) -> None:
+        self.requested = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
 
 
 def _choose_zero_cost_values(args: argparse.Namespace, bench):

@@ -182,3 +182,31 @@ def test_a_metric_with_missing_values_is_refused_before_any_job(
     assert main(args) == 2
     assert "NaN or infinite for 1 architectures" in capsys.readouterr().err
     assert not (tmp_path / "o" / "results.sqlite").exists()
+
+
+def test_ctrl_c_swallowed_inside_a_job_still_stops_the_run(tmp_path, monkeypatch):
+    """xgboost's ctypes callbacks print a KeyboardInterrupt and drop it; the
+    run must still stop after the job it hit, keeping what finished."""
+    import contextlib
+    import os
+    import signal
+
+    import surrobench.cli as cli
+
+    real_evaluate = cli.evaluate
+
+    def evaluate_hit_by_ctrl_c(bench, jobs, on_result, **kwargs):
+        def on_result_then_ctrl_c(index, total, row, reused):
+            if index == 0:
+                # What a C callback does with the interrupt: drops it.
+                with contextlib.suppress(KeyboardInterrupt):
+                    os.kill(os.getpid(), signal.SIGINT)
+            on_result(index, total, row, reused)
+
+        return real_evaluate(bench, jobs, on_result=on_result_then_ctrl_c, **kwargs)
+
+    monkeypatch.setattr(cli, "evaluate", evaluate_hit_by_ctrl_c)
+    out = tmp_path / "demo"
+    assert main([*EVALUATE, "--out", str(out)]) == 130
+    assert len(pd.read_csv(out / "results.csv")) == 1
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
