@@ -2,50 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from importlib import import_module
 
 from surrobench.encodings import get_encoding
 from surrobench.errors import SurrobenchError, check_seed, unknown_name
 from surrobench.predictors.base import Predictor, VectorPredictor
-from surrobench.predictors.bayesian import (
-    BayesianLinearRegression,
-    BOHAMIANNPredictor,
-    DNGOPredictor,
-)
-from surrobench.predictors.gnn import GCNPredictor, GINPredictor
-from surrobench.predictors.gp import ExactGPPredictor, SparseGPPredictor
-from surrobench.predictors.graph_gp import OtmannGaussianProcess, WLGaussianProcess
-from surrobench.predictors.mlp import BANANASPredictor
-from surrobench.predictors.svr import NuSVRPredictor
-from surrobench.predictors.trees import (
-    LightGBMPredictor,
-    NGBoostPredictor,
-    RandomForestPredictor,
-    XGBoostPredictor,
-)
-from surrobench.predictors.zero_cost import ZERO_COST_PREDICTORS
+from surrobench.zerocost import PROXY_NAMES
 
-PREDICTORS: dict[str, type[Predictor]] = {
-    cls.name: cls
-    for cls in (
-        LightGBMPredictor,
-        RandomForestPredictor,
-        NuSVRPredictor,
-        XGBoostPredictor,
-        NGBoostPredictor,
-        GINPredictor,
-        GCNPredictor,
-        ExactGPPredictor,
-        SparseGPPredictor,
-        WLGaussianProcess,
-        OtmannGaussianProcess,
-        BayesianLinearRegression,
-        DNGOPredictor,
-        BOHAMIANNPredictor,
-        BANANASPredictor,
-        *ZERO_COST_PREDICTORS,
-    )
+# Registry name → (module, class). Modules are imported on first use, so that
+# `surrobench --help` or a run of trees does not load torch, torch-geometric
+# and gpytorch (five seconds and 400 MB).
+_LOCATIONS: dict[str, tuple[str, str]] = {
+    "lgb": ("trees", "LightGBMPredictor"),
+    "rf": ("trees", "RandomForestPredictor"),
+    "nusvr": ("svr", "NuSVRPredictor"),
+    "xgb": ("trees", "XGBoostPredictor"),
+    "ngb": ("trees", "NGBoostPredictor"),
+    "gin": ("gnn", "GINPredictor"),
+    "gcn": ("gnn", "GCNPredictor"),
+    "gp": ("gp", "ExactGPPredictor"),
+    "sparse_gp": ("gp", "SparseGPPredictor"),
+    "gpwl": ("graph_gp", "WLGaussianProcess"),
+    "otmann_gp": ("graph_gp", "OtmannGaussianProcess"),
+    "blr": ("bayesian", "BayesianLinearRegression"),
+    "dngo": ("bayesian", "DNGOPredictor"),
+    "bohamiann": ("bayesian", "BOHAMIANNPredictor"),
+    "bananas": ("mlp", "BANANASPredictor"),
+    # Each zero-cost proxy as a predictor: zero_cost.PREDICTORS_BY_PROXY[name].
+    **{proxy: ("zero_cost", "") for proxy in PROXY_NAMES},
 }
+
+
+class _Registry(Mapping):
+    """Registry name → predictor class, importing each module on first use."""
+
+    def __getitem__(self, name: str) -> type[Predictor]:
+        module_name, class_name = _LOCATIONS[name]
+        module = import_module(f"{__name__}.{module_name}")
+        if not class_name:
+            return module.PREDICTORS_BY_PROXY[name]
+        return getattr(module, class_name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_LOCATIONS)
+
+    def __len__(self) -> int:
+        return len(_LOCATIONS)
+
+    def __repr__(self) -> str:
+        return f"PREDICTORS({', '.join(_LOCATIONS)})"
+
+
+PREDICTORS: Mapping[str, type[Predictor]] = _Registry()
 
 
 def make_predictor(
