@@ -11,6 +11,16 @@ from surrobench.predictors import PREDICTORS, make_predictor, predictor_names
 ALL = [name for name in predictor_names() if "zero_cost" not in PREDICTORS[name].needs]
 
 
+def test_the_registry_names_each_class_by_its_own_name():
+    """The registry maps names to modules without importing them; each class
+    it loads must carry the name it is registered under."""
+    assert len(set(predictor_names())) == len(PREDICTORS) == 28
+    for name in predictor_names():
+        assert PREDICTORS[name].name == name
+    with pytest.raises(KeyError):
+        PREDICTORS["gpp"]
+
+
 @pytest.fixture(scope="module")
 def data(nb201):
     train = nb201.sample(60, seed=0)
