@@ -31,7 +31,7 @@ from surrobench.search import (
     stored_trajectories,
     summarise,
 )
-from surrobench.search.runner import check_search_jobs
+from surrobench.search.runner import check_search_jobs, check_store_setting
 
 logger = logging.getLogger("surrobench")
 
@@ -435,9 +435,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     check_search_jobs(bench, jobs)
     check_int("--workers", args.workers, 1)
     out = _output_folder(args.out, SEARCH_FILES)
-    print(bench.summary(), file=sys.stderr)
+    interrupt = _Interrupt()
 
     def progress(index: int, total: int, job, steps: list[dict], reused: bool) -> None:
+        if args.workers == 1:
+            # Runs in this process: Ctrl-C that xgboost swallowed stops here.
+            # (With workers the runner lets running searches finish itself.)
+            interrupt.check()
         seconds = sum(step["seconds"] for step in steps)
         note = "stored" if reused else f"{seconds:.1f}s choosing"
         print(
@@ -447,20 +451,22 @@ def cmd_search(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    with ResultStore(out / "search.sqlite") as store:
+    with ResultStore(out / "search.sqlite") as store, interrupt:
+        check_store_setting(store, bench, jobs)
+        print(bench.summary(), file=sys.stderr)
         try:
             run_searches(
                 bench, jobs, store=store, on_result=progress, workers=args.workers
             )
         except KeyboardInterrupt:
-            finished = _write_search_outputs(out, store, bench)
+            finished = _write_search_outputs(out, store, bench, jobs)
             print(
                 f"interrupted: {finished} finished searches kept in {out}; run the "
                 "same command to resume",
                 file=sys.stderr,
             )
             return 130
-        _write_search_outputs(out, store, bench)
+        _write_search_outputs(out, store, bench, jobs)
     print((out / "summary.md").read_text())
     print(
         f"wrote {', '.join(str(out / name) for name in SEARCH_FILES)}", file=sys.stderr
@@ -468,10 +474,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_search_outputs(out: Path, store: ResultStore, bench) -> int:
-    """Rewrite the CSV and summary from every finished search in the store;
-    returns how many runs that is."""
-    steps = stored_trajectories(store)
+def _write_search_outputs(out: Path, store: ResultStore, bench, jobs) -> int:
+    """Rewrite the CSV and summary from every finished search in the store,
+    those of ``jobs`` first in plan order; returns how many runs that is."""
+    steps = stored_trajectories(store, bench, jobs)
     runs = int((steps["step"] == 1).sum())
     files = {"trajectories.csv": steps.to_csv(index=False)}
     if len(steps):

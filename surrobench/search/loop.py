@@ -24,6 +24,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from surrobench.errors import SurrobenchError, check_int
 from surrobench.predictors import make_predictor
 from surrobench.search.acquisition import acquisition_for_step
 from surrobench.search.optimizers import AcquisitionOptimizer, make_optimizer
@@ -39,6 +40,12 @@ def initial_design(
 ) -> np.ndarray:
     """Query ``initial`` random architectures (fewer if the budget is
     smaller); returns their rows, shape (initial,)."""
+    if not isinstance(rng, np.random.Generator):
+        raise SurrobenchError(
+            f"rng must be a numpy.random.Generator (numpy.random.default_rng(seed)), "
+            f"got {rng!r}"
+        )
+    initial = check_int("--initial", initial, 1)
     rows = problem.random_unqueried(rng, min(initial, problem.remaining))
     for row in rows:
         problem.query(row)
@@ -83,6 +90,13 @@ def bayesian_optimisation(
     """
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer)
+    elif not isinstance(optimizer, AcquisitionOptimizer):
+        raise SurrobenchError(
+            f"optimizer must be a name or an AcquisitionOptimizer, got {optimizer!r}"
+        )
+    # A batch of 0 would query nothing and loop forever.
+    batch_size = check_int("--batch-size", batch_size, 1)
+    check_int("--initial", initial, 2)
     initial_design(problem, rng, initial)
 
     while problem.remaining > 0:

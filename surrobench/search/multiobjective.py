@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from surrobench.datasets import Benchmark
 from surrobench.errors import SurrobenchError
 from surrobench.search.costs import cost_values
 
@@ -47,7 +48,7 @@ def pareto_front(points: np.ndarray) -> np.ndarray:
         >>> pareto_front(np.array([[1.0, 0.0], [0.5, 0.5], [0.4, 0.4], [0.0, 1.0]]))
         array([0, 1, 3])
     """
-    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    points = _points(points)
     order = np.lexsort((-points[:, 1], -points[:, 0]))
     front = []
     best_second = -np.inf
@@ -56,6 +57,23 @@ def pareto_front(points: np.ndarray) -> np.ndarray:
             front.append(index)
             best_second = points[index, 1]
     return np.asarray(front, dtype=np.int64)
+
+
+def _points(points) -> np.ndarray:
+    """``points`` as a finite float array of shape (n, 2), or a clear error."""
+    try:
+        array = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        raise SurrobenchError(
+            f"points must be numbers of shape (n, 2), got {type(points).__name__}"
+        ) from None
+    if array.size == 0:
+        return array.reshape(0, 2)
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise SurrobenchError(f"points must have shape (n, 2), got {array.shape}")
+    if not np.isfinite(array).all():
+        raise SurrobenchError("points must be finite, got NaN or infinite values")
+    return array
 
 
 def hypervolume(points: np.ndarray, reference: tuple[float, float] = (0.0, 0.0)):
@@ -77,7 +95,7 @@ def hypervolume(points: np.ndarray, reference: tuple[float, float] = (0.0, 0.0))
         >>> hypervolume(np.array([[1.0, 0.25], [0.5, 0.5], [0.25, 1.0]]))
         0.5
     """
-    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    points = _points(points)
     above = points[(points[:, 0] > reference[0]) & (points[:, 1] > reference[1])]
     area, covered = 0.0, reference[1]
     for index in pareto_front(above):
@@ -129,6 +147,9 @@ class ObjectiveSpec:
     pareto: bool = False
 
     def __post_init__(self) -> None:
+        if not isinstance(self.pareto, bool | np.bool_):
+            raise SurrobenchError(f"pareto must be True or False, got {self.pareto!r}")
+        object.__setattr__(self, "pareto", bool(self.pareto))
         if self.cost is None:
             if self.alpha is not None or self.pareto:
                 raise SurrobenchError(
@@ -188,6 +209,12 @@ class Objective:
 
     def __init__(self, benchmark, spec: ObjectiveSpec | None = None) -> None:
         spec = ObjectiveSpec() if spec is None else spec
+        if not isinstance(spec, ObjectiveSpec):
+            raise SurrobenchError(f"spec must be an ObjectiveSpec, got {spec!r}")
+        if not isinstance(benchmark, Benchmark):
+            raise SurrobenchError(
+                f"expected a Benchmark (see load_benchmark), got {benchmark!r}"
+            )
         self.spec = spec
         metric = benchmark.metric()
         self.higher_is_better = metric.higher_is_better

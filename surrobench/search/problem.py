@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from surrobench.architecture import Architecture
-from surrobench.errors import SurrobenchError
+from surrobench.datasets import Benchmark
+from surrobench.errors import SurrobenchError, check_int
 from surrobench.search.multiobjective import Objective
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,15 @@ class SearchProblem:
         budget: int,
         on_step: Callable[[dict], None] | None = None,
     ) -> None:
+        if not isinstance(benchmark, Benchmark):
+            raise SurrobenchError(
+                f"expected a Benchmark (see load_benchmark), got {benchmark!r}"
+            )
+        if not isinstance(objective, Objective):
+            raise SurrobenchError(
+                f"objective must be an Objective of the benchmark, got {objective!r}"
+            )
+        budget = check_int("budget", budget)
         if not 1 <= budget <= len(benchmark):
             raise SurrobenchError(
                 f"budget must be in 1..{len(benchmark)} (the benchmark's size), "

@@ -20,12 +20,17 @@ import pandas as pd
 
 from surrobench.datasets import Benchmark
 from surrobench.errors import SurrobenchError, check_int, check_seed
-from surrobench.eval.store import ResultStore
+from surrobench.eval.store import ResultStore, config_key
 from surrobench.predictors import make_predictor
 from surrobench.search.loop import DEFAULT_INITIAL
 from surrobench.search.multiobjective import Objective, ObjectiveSpec
 from surrobench.search.problem import SearchProblem
-from surrobench.search.strategies import StrategyConfig, configure, run_strategy
+from surrobench.search.strategies import (
+    StrategyConfig,
+    check_config,
+    configure,
+    run_strategy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +75,24 @@ class SearchJob:
     batch_size: int = 1
     objective: ObjectiveSpec = field(default_factory=ObjectiveSpec)
 
+    def __post_init__(self) -> None:
+        # A job built by hand gets the checks plan_search makes: a batch size
+        # of 0 would loop forever, an initial design of 0 fail deep in numpy.
+        config = check_config(self.config)
+        check_seed(self.seed)
+        budget = check_int("--budget", self.budget, 1)
+        initial = check_int("--initial", self.initial, 2 if config.model_based else 1)
+        if budget < initial:
+            raise SurrobenchError(
+                f"--budget {budget} is smaller than --initial {initial}: the "
+                "budget counts the initial random architectures too"
+            )
+        check_int("--batch-size", self.batch_size, 1, MAX_BATCH_SIZE)
+        if not isinstance(self.objective, ObjectiveSpec):
+            raise SurrobenchError(
+                f"objective must be an ObjectiveSpec, got {self.objective!r}"
+            )
+
 
 def plan_search(
     strategies: Sequence[str],
@@ -99,7 +122,9 @@ def plan_search(
     strategies = list(dict.fromkeys(strategies))
     if not strategies:
         raise SurrobenchError("name at least one strategy")
-    seeds = [check_seed(seed) for seed in dict.fromkeys(seeds)]
+    if isinstance(seeds, str) or not hasattr(seeds, "__iter__"):
+        raise SurrobenchError(f"seeds must be a list of integers, got {seeds!r}")
+    seeds = list(dict.fromkeys(check_seed(seed) for seed in seeds))
     if not seeds:
         raise SurrobenchError("name at least one seed")
     budget = check_int("--budget", budget, 1)
@@ -200,11 +225,24 @@ def job_config(job: SearchJob, benchmark: Benchmark) -> dict:
         "cost": job.objective.cost,
         "alpha": job.objective.alpha,
         "pareto": job.objective.pareto,
+        **_zero_cost_config(config),
     }
+
+
+def _zero_cost_config(config: StrategyConfig) -> dict:
+    """Which proxy scores a ``zc`` encoding reads: part of a run's key, so that
+    runs on other scores are not reused."""
+    if "zc" not in config.encoding.split("+"):
+        return {}
+    from surrobench.zerocost.values import default_values
+
+    return {"zero_cost_values": default_values().identity}
 
 
 def run_search_job(job: SearchJob, benchmark: Benchmark) -> list[dict]:
     """Run one search; one dict per step with :data:`TRAJECTORY_COLUMNS`."""
+    if not isinstance(job, SearchJob):
+        raise SurrobenchError(f"expected a SearchJob (see plan_search), got {job!r}")
     problem = SearchProblem(benchmark, Objective(benchmark, job.objective), job.budget)
     run_strategy(job.config, problem, job.seed, job.initial, job.batch_size)
     if len(problem.steps) != job.budget:
@@ -253,9 +291,15 @@ def run_searches(
         Every step of every run of ``jobs``, in plan order, with
         :data:`TRAJECTORY_COLUMNS`.
     """
+    if isinstance(jobs, SearchJob) or not hasattr(jobs, "__iter__"):
+        raise SurrobenchError(
+            f"jobs must be a list of SearchJob (see plan_search), got {jobs!r}"
+        )
     jobs = list(jobs)
     check_search_jobs(benchmark, jobs)
     workers = check_int("workers", workers, 1)
+    if on_result is not None and not callable(on_result):
+        raise SurrobenchError(f"on_result must be callable, got {on_result!r}")
     if store is None:
         store = ResultStore()
     elif not isinstance(store, ResultStore):
@@ -300,15 +344,56 @@ def trajectories(runs: Iterable[list[dict]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TRAJECTORY_COLUMNS)
 
 
-def stored_trajectories(store: ResultStore) -> pd.DataFrame:
-    """Every finished search run in ``store``, whatever command ran it."""
-    runs = [
-        result["steps"]
+def stored_trajectories(
+    store: ResultStore,
+    benchmark: Benchmark | None = None,
+    jobs: Sequence[SearchJob] = (),
+) -> pd.DataFrame:
+    """Every finished search run in ``store``, whatever command ran it: the
+    runs of ``jobs`` (on ``benchmark``) first in plan order, then the others
+    in the order stored, so that the table does not depend on which runs
+    finished first (workers, an interrupted and resumed plan)."""
+    if not isinstance(store, ResultStore):
+        raise SurrobenchError(f"store must be a ResultStore, got {store!r}")
+    stored = {
+        config_key(config): result["steps"]
         for config, result in store.items()
         if config.get("kind") == "search"
         and config.get("search_version") == SEARCH_VERSION
-    ]
-    return trajectories(runs)
+    }
+    first = [config_key(job_config(job, benchmark)) for job in jobs]
+    order = [key for key in dict.fromkeys(first) if key in stored]
+    order += [key for key in stored if key not in set(order)]
+    return trajectories(stored[key] for key in order)
+
+
+def check_store_setting(
+    store: ResultStore, benchmark: Benchmark, jobs: Sequence[SearchJob]
+) -> None:
+    """Refuse a store holding searches of another benchmark (or another version
+    of its table) or budget: their runs would join these outputs unasked."""
+    wanted = {(benchmark.name, benchmark.fingerprint, job.budget) for job in jobs}
+    budgets = ",".join(str(budget) for budget in sorted({job.budget for job in jobs}))
+    for config, _ in store.items():
+        if (
+            config.get("kind") != "search"
+            or config.get("search_version") != SEARCH_VERSION
+        ):
+            continue
+        setting = (
+            config.get("benchmark"),
+            config.get("benchmark_fingerprint"),
+            config.get("budget"),
+        )
+        if setting not in wanted:
+            name, fingerprint, budget = setting
+            renamed = name == benchmark.name and fingerprint != benchmark.fingerprint
+            other = "another table named " if renamed else ""
+            raise SurrobenchError(
+                f"{store.path} holds searches of {other}{name} with --budget "
+                f"{budget}; this one is {benchmark.name} with --budget {budgets}: "
+                "choose another --out (one folder holds one benchmark and budget)"
+            )
 
 
 def _run_pending(benchmark: Benchmark, pending: list, workers: int):
@@ -350,8 +435,26 @@ def _run_pending(benchmark: Benchmark, pending: list, workers: int):
             for future in as_completed(running):
                 yield *futures[future], future.result()
             raise
+    except BaseException:
+        # Whatever ends the plan early (Ctrl-C again, a failed run, the caller
+        # closing this generator) drops the searches still running: stop their
+        # processes instead of waiting for results nobody will store.
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 on
+    if terminate is not None:
+        terminate()
+        return
+    # Before 3.14 the executor offers no way to stop a running call; its
+    # process table is the only handle on the workers.
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
 
 
 _worker_benchmark: Benchmark | None = None

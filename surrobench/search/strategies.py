@@ -87,16 +87,45 @@ def configure(
     defaults = MODEL_BASED[strategy]
     if strategy != "bo":
         surrogate, acquisition, optimizer, encoding = (*defaults, None)
-    surrogate = surrogate or defaults[0]
-    acquisition = check_acquisition(acquisition or defaults[1])
-    optimizer = optimizer or defaults[2]
+    # None means the default; an empty name is a mistake, not "unset".
+    surrogate = defaults[0] if surrogate is None else surrogate
+    acquisition = check_acquisition(defaults[1] if acquisition is None else acquisition)
+    optimizer = defaults[2] if optimizer is None else optimizer
     make_optimizer(optimizer)
     make_predictor(surrogate, encoding=encoding)  # unknown names fail here
     cls = PREDICTORS[surrogate]
+    if "zero_cost" in cls.needs:
+        raise SurrobenchError(
+            f"--surrogate {surrogate} is a zero-cost proxy: its ranking ignores the "
+            "queried values, so it cannot guide a search; choose a model that "
+            f"learns ({', '.join(_learning_predictors())}), with --encoding zc to "
+            "feed it proxy scores"
+        )
     label = ""
     if "encoding" in cls.needs:
         label = encoding or cls.default_encoding
     return StrategyConfig(strategy, surrogate, acquisition, optimizer, label)
+
+
+def _learning_predictors() -> list[str]:
+    return [name for name, cls in PREDICTORS.items() if "zero_cost" not in cls.needs]
+
+
+def check_config(config: object) -> StrategyConfig:
+    """``config`` if :func:`configure` would build it, else a one-line error."""
+    if not isinstance(config, StrategyConfig):
+        raise SurrobenchError(
+            f"expected a StrategyConfig (see configure), got {config!r}"
+        )
+    settings = (config.surrogate, config.acquisition, config.optimizer)
+    settings = tuple(value or None for value in settings)
+    built = configure(config.strategy, *settings, config.encoding or None)
+    if built != config:
+        raise SurrobenchError(
+            f"{config!r} is not a configuration of strategy {config.strategy!r}; "
+            f"build it with configure (it gives {built!r})"
+        )
+    return config
 
 
 def run_strategy(

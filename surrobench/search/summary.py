@@ -66,6 +66,11 @@ def summarise(trajectories: pd.DataFrame) -> pd.DataFrame:
     ``seconds_per_step``, and against random search ``compared_at``,
     ``pairs``, ``gain_vs_random`` (median paired regret of random minus this
     one: positive is better) and ``p_vs_random``."""
+    if not isinstance(trajectories, pd.DataFrame):
+        raise SurrobenchError(
+            f"trajectories must be a DataFrame (see run_searches), got "
+            f"{type(trajectories).__name__}"
+        )
     missing = [
         c
         for c in [*SETTING, *CONFIG, "seed", "step", "regret", "seconds"]
@@ -124,7 +129,19 @@ def _number(value: float) -> str:
 def format_summary(summary: pd.DataFrame, header: str = "") -> str:
     """The summary as Markdown: one table per benchmark, objective, budget
     and initial design."""
-    lines = [f"# Search summary\n\n{header}".rstrip(), ""]
+    if not isinstance(summary, pd.DataFrame):
+        raise SurrobenchError(
+            f"summary must be a DataFrame (see summarise), got {type(summary).__name__}"
+        )
+    title = f"# Search summary\n\n{header}".rstrip()
+    if len(summary) == 0:
+        return f"{title}\n\nNo search has finished.\n"
+    missing = [
+        c for c in [*SETTING, *CONFIG, "compared_at"] if c not in summary.columns
+    ]
+    if missing:
+        raise SurrobenchError(f"the summary lacks the column(s) {missing}")
+    lines = [title, ""]
     lines.append(
         "Regret = the benchmark's optimum − the best found so far (target units; "
         "scalarised reward when `--alpha`; normalised hypervolume of the true "

@@ -1,8 +1,13 @@
+import contextlib
+import multiprocessing
+import signal
+import time
+
 import pandas as pd
 import pytest
 
 from surrobench.cli import main
-from surrobench.search import runner
+from surrobench.search import plan_search, runner
 
 SEARCH = (
     "search --benchmark nb201-cifar10 --strategy random,evolution,bo "
@@ -119,6 +124,12 @@ def test_pareto_search_from_the_command_line(tmp_path, capsys):
             "--strategy random --budget 20 --cost params --alpha 0.5 --pareto",
             "not allowed with argument",
         ),
+        # An empty name used to mean the default.
+        ("--strategy bo --surrogate= --budget 20", "unknown predictor ''"),
+        ("--strategy bo --acquisition= --budget 20", "unknown acquisition ''"),
+        ("--strategy bo --optimizer= --budget 20", "unknown acquisition optimizer"),
+        # It used to compute synflow for every cell of the pool at every step.
+        ("--strategy bo --surrogate synflow --budget 20", "is a zero-cost proxy"),
     ],
 )
 def test_bad_input_exits_2_without_a_traceback(tmp_path, capsys, args, message):
@@ -147,3 +158,104 @@ def test_missing_optuna_is_one_line(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "pip install surrobench[optuna]" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_folder_of_another_benchmark_or_budget_is_refused(tmp_path, capsys):
+    out = tmp_path / "runs"
+    args = "search --benchmark nbgraph-proteins --strategy random --seeds 1".split()
+    assert main([*args, "--budget", "12", "--out", str(out)]) == 0
+    before = (out / "trajectories.csv").read_text()
+    capsys.readouterr()
+
+    for other in (
+        ["--budget", "14"],
+        ["--budget", "12", "--benchmark", "nb201-cifar10"],
+    ):
+        assert exit_code([*args, *other, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "holds searches of nbgraph-proteins with --budget 12" in err
+        assert len(err.strip().splitlines()) == 1
+    assert (out / "trajectories.csv").read_text() == before
+
+
+def test_a_changed_table_of_the_same_name_is_refused(tmp_path, nb201, capsys):
+    table = tmp_path / "table.csv"
+    archs = [nb201.space.format(arch) for arch in nb201.archs[:30]]
+    pd.DataFrame({"arch": archs, "acc": nb201.values()[:30]}).to_csv(table)
+    args = f"search --benchmark {table} --space nb201 --arch-column arch --target acc"
+    args = [*args.split(), *"--strategy random --budget 12 --seeds 1".split()]
+    out = ["--out", str(tmp_path / "runs")]
+    assert main([*args, *out]) == 0
+    pd.DataFrame({"arch": archs, "acc": nb201.values()[30:60]}).to_csv(table)
+    assert exit_code([*args, *out]) == 2
+    assert "holds searches of another table named" in capsys.readouterr().err
+
+
+def test_the_csv_lists_runs_in_plan_order_whatever_finished_first(tmp_path):
+    args = "search --benchmark nbgraph-proteins --budget 12 --seeds 2 --strategy"
+    fresh, resumed = tmp_path / "fresh", tmp_path / "resumed"
+    assert main([*args.split(), "random,evolution", "--out", str(fresh)]) == 0
+    # evolution's runs finish (are stored) before random's here.
+    assert main([*args.split(), "evolution", "--out", str(resumed)]) == 0
+    assert main([*args.split(), "random,evolution", "--out", str(resumed)]) == 0
+    timing = ["seconds", "fit_seconds", "acquisition_seconds"]
+    one, two = (
+        pd.read_csv(folder / "trajectories.csv").drop(columns=timing)
+        for folder in (fresh, resumed)
+    )
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_ctrl_c_that_a_library_swallows_still_stops_the_run(
+    tmp_path, capsys, monkeypatch
+):
+    # xgboost calls back into Python through ctypes and drops a
+    # KeyboardInterrupt raised there: the run used to carry on to the end.
+    real = runner.run_search_job
+
+    def swallowing_ctrl_c(job, benchmark):
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+        return real(job, benchmark)
+
+    monkeypatch.setattr(runner, "run_search_job", swallowing_ctrl_c)
+    args = "search --benchmark nbgraph-proteins --strategy random --budget 12"
+    assert main([*args.split(), "--seeds", "3", "--out", str(tmp_path)]) == 130
+    assert "1 finished searches kept" in capsys.readouterr().err
+    assert len(pd.read_csv(tmp_path / "trajectories.csv")) == 12
+
+
+def _never_ending_search(job):
+    time.sleep(30)
+
+
+def test_ctrl_c_again_stops_the_running_searches_at_once(
+    nb201_slice, monkeypatch, caplog
+):
+    # Forked workers (spawned ones take seconds to start) that never finish.
+    fork = multiprocessing.get_context("fork")
+    monkeypatch.setattr(runner.multiprocessing, "get_context", lambda name: fork)
+    monkeypatch.setattr(runner, "_run_in_worker", _never_ending_search)
+    interrupts = []
+
+    def ctrl_c(signum, frame):
+        interrupts.append(time.perf_counter())
+        if len(interrupts) == 2:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    jobs = plan_search(["random"], [0, 1], budget=12)
+    pending = [(index, job, {}) for index, job in enumerate(jobs)]
+    start = time.perf_counter()
+    signal.setitimer(signal.ITIMER_REAL, 0.5, 0.5)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(runner._run_pending(nb201_slice, pending, workers=2))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    # The first Ctrl-C lets the searches run on; the second used to wait for them.
+    assert len(interrupts) == 2
+    assert time.perf_counter() - start < 5
+    assert "letting 2 running searches finish" in caplog.text

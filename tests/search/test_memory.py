@@ -3,7 +3,6 @@
 import ctypes
 import ctypes.util
 import gc
-import itertools
 import os
 
 import numpy as np
@@ -44,4 +43,7 @@ def test_a_150_step_loop_does_not_grow_step_by_step(nb201):
     sizes = [resident[step] for step in CHECKPOINTS]
     print("resident MB at", CHECKPOINTS, ":", [round(size, 1) for size in sizes])
     assert sizes[-1] - sizes[0] < 150, sizes
-    assert not all(b > a for a, b in itertools.pairwise(sizes)), sizes
+    # From step 60 on, 45 more fits: keeping one pool-sized array (15,625
+    # floats) per fit would add 5.6 MB, keeping the features far more; the
+    # allocator's own drift measured 0.7-0.8 MB.
+    assert sizes[-1] - sizes[2] < 4, sizes

@@ -80,6 +80,8 @@ def test_single_objective_regret(cora):
         (dict(cost="para", alpha=1.5), r"--alpha must be in \[0, 1\], got 1.5"),
         (dict(cost="para", alpha=float("nan")), "--alpha must be in"),
         (dict(cost="para", alpha="0.5"), "--alpha must be a number"),
+        (dict(cost="para", pareto="yes"), "pareto must be True or False"),
+        (dict(pareto=1), "pareto must be True or False"),
     ],
 )
 def test_bad_objectives(spec, message):
@@ -90,3 +92,26 @@ def test_bad_objectives(spec, message):
 def test_unknown_cost_names_the_choices(cora):
     with pytest.raises(SurrobenchError, match="did you mean 'latency'"):
         Objective(cora, ObjectiveSpec("latncy", alpha=0.5))
+
+
+def test_objective_refuses_wrong_types(cora):
+    with pytest.raises(SurrobenchError, match="expected a Benchmark"):
+        Objective("nbgraph-cora")
+    with pytest.raises(SurrobenchError, match="spec must be an ObjectiveSpec"):
+        Objective(cora, {"cost": "para", "alpha": 0.5})
+
+
+@pytest.mark.parametrize(
+    "points, message",
+    [
+        # Two rows of three used to be read silently as three points.
+        (np.ones((2, 3)), r"shape \(n, 2\), got \(2, 3\)"),
+        (np.ones(2), r"shape \(n, 2\), got \(2,\)"),
+        ([[np.nan, 1.0], [0.5, 0.5]], "must be finite"),
+        ("abc", "must be numbers"),
+    ],
+)
+def test_front_and_hypervolume_refuse_malformed_points(points, message):
+    for function in (pareto_front, hypervolume):
+        with pytest.raises(SurrobenchError, match=message):
+            function(points)

@@ -1,14 +1,30 @@
 """Every strategy end to end on small real slices, checked step by step."""
 
 import itertools
+import signal
 
 import numpy as np
 import pytest
 
 from surrobench.errors import SurrobenchError
+from surrobench.search.loop import bayesian_optimisation
 from surrobench.search.multiobjective import Objective, ObjectiveSpec
 from surrobench.search.problem import QueryError, SearchProblem
-from surrobench.search.strategies import configure, run_strategy
+from surrobench.search.runner import (
+    SearchJob,
+    plan_search,
+    run_search_job,
+    run_searches,
+    stored_trajectories,
+)
+from surrobench.search.strategies import (
+    BASELINES,
+    StrategyConfig,
+    configure,
+    run_strategy,
+)
+
+JOB = SearchJob(configure("random"), seed=0, budget=12)
 
 # (strategy, bo settings, budget, batch size): cheap surrogates for bo.
 RUNS = [
@@ -167,8 +183,106 @@ def test_tpe_without_optuna_says_how_to_install(monkeypatch, nb201_slice):
         ("bo", {"optimizer": "pools"}, "did you mean 'pool'"),
         ("bo", {"surrogate": "gin", "encoding": "onehot"}, "takes no --encoding"),
         ("bo", {"encoding": "paths"}, "unknown encoding 'paths'"),
+        ("bo", {"surrogate": ""}, "unknown predictor ''"),
+        ("bo", {"acquisition": ""}, "unknown acquisition ''"),
+        ("bo", {"optimizer": ""}, "unknown acquisition optimizer ''"),
+        ("bo", {"surrogate": "synflow"}, "synflow is a zero-cost proxy"),
     ],
 )
 def test_bad_strategy_settings(strategy, settings, message):
     with pytest.raises(SurrobenchError, match=message):
         configure(strategy, **settings)
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        (dict(batch_size=0), "--batch-size must be in 1.."),
+        (dict(initial=0), "--initial must be in 2.."),
+        (dict(initial=30), "--budget 20 is smaller than --initial 30"),
+        (dict(budget="20"), "--budget must be an integer"),
+        (dict(seed=-1), "seed must be in 0.."),
+        (dict(objective=None), "objective must be an ObjectiveSpec"),
+        (dict(config="bo"), "expected a StrategyConfig"),
+        (dict(config=StrategyConfig("foo")), "unknown strategy 'foo'"),
+        (
+            dict(config=StrategyConfig("bananas", "blr", "ei", "pool", "path")),
+            "not a configuration of strategy 'bananas'",
+        ),
+    ],
+)
+def test_a_search_job_built_by_hand_is_checked(fields, message):
+    # A batch of 0 used to loop forever; an initial design of 0 failed in numpy.
+    job = dict(config=configure("bo", surrogate="blr"), seed=0, budget=20) | fields
+    with pytest.raises(SurrobenchError, match=message):
+        SearchJob(**job)
+
+
+@pytest.mark.parametrize(
+    "strategy, settings, message",
+    [
+        ("random", {"initial": -1}, "--initial must be in 1.."),
+        ("evolution", {"initial": 0}, "--initial must be in 1.."),
+        ("local", {"initial": 0}, "--initial must be in 1.."),
+        ("random", {"rng": 0}, "rng must be a numpy.random.Generator"),
+    ],
+)
+def test_search_loops_refuse_bad_arguments(nb201_slice, strategy, settings, message):
+    problem = SearchProblem(nb201_slice, Objective(nb201_slice), 12)
+    with pytest.raises(SurrobenchError, match=message):
+        BASELINES[strategy](problem, **({"rng": np.random.default_rng(0)} | settings))
+    assert problem.steps == []
+
+
+def test_bo_refuses_a_batch_of_zero_instead_of_looping_forever(nb201_slice):
+    def too_long(signum, frame):
+        raise TimeoutError("a batch of 0 queries nothing and loops forever")
+
+    problem = SearchProblem(nb201_slice, Objective(nb201_slice), 12)
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(5)
+    try:
+        with pytest.raises(SurrobenchError, match=r"--batch-size must be in 1\.\."):
+            bayesian_optimisation(
+                problem, np.random.default_rng(0), "blr", batch_size=0
+            )
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (dict(budget="3"), "budget must be an integer"),
+        (dict(budget=3.5), "budget must be an integer"),
+        (dict(objective=None), "objective must be an Objective"),
+        (dict(benchmark="nb201-cifar10"), "expected a Benchmark"),
+    ],
+)
+def test_search_problem_refuses_wrong_types(nb201_slice, arguments, message):
+    given = dict(benchmark=nb201_slice, objective=Objective(nb201_slice), budget=3)
+    with pytest.raises(SurrobenchError, match=message):
+        SearchProblem(**(given | arguments))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda bench: plan_search(["random"], 3, 12), "seeds must be a list"),
+        (lambda bench: plan_search(["random"], None, 12), "seeds must be a list"),
+        (lambda bench: plan_search(["random"], [[0]], 12), "seed must be an integer"),
+        (lambda bench: run_searches(bench, None), "jobs must be a list of SearchJob"),
+        (lambda bench: run_searches(bench, JOB), "jobs must be a list of SearchJob"),
+        (
+            lambda bench: run_searches(bench, [JOB], on_result=5),
+            "on_result must be callable",
+        ),
+        (lambda bench: run_search_job("random", bench), "expected a SearchJob"),
+        (lambda bench: run_search_job(JOB, "nb201"), "expected a Benchmark"),
+        (lambda bench: stored_trajectories("x.sqlite"), "store must be a ResultStore"),
+    ],
+)
+def test_the_runner_api_refuses_wrong_types(nb201_slice, call, message):
+    with pytest.raises(SurrobenchError, match=message):
+        call(nb201_slice)

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from surrobench.errors import SurrobenchError
 from surrobench.search.runner import TRAJECTORY_COLUMNS
 from surrobench.search.summary import format_summary, summarise
 
@@ -58,3 +59,17 @@ def test_pairs_only_on_common_seeds_and_ties():
     row = summarise(pd.concat([random, bo])).set_index("strategy").loc["bo"]
     assert row["compared_at"] == 30 and row["pairs"] == 2
     assert row["p_vs_random"] == 1.0 and row["gain_vs_random"] == 0.0
+
+
+def test_summary_refuses_what_is_not_a_trajectory_table():
+    with pytest.raises(SurrobenchError, match="trajectories must be a DataFrame"):
+        summarise(None)
+    with pytest.raises(SurrobenchError, match="summary must be a DataFrame"):
+        format_summary(None)
+    with pytest.raises(SurrobenchError, match="lacks the column"):
+        format_summary(pd.DataFrame({"regret": [0.1]}))
+
+
+def test_an_empty_summary_formats_without_a_table():
+    empty = summarise(pd.DataFrame(columns=TRAJECTORY_COLUMNS))
+    assert format_summary(empty, "toy").endswith("No search has finished.\n")
