@@ -147,11 +147,13 @@ def _load(args: argparse.Namespace):
 def cmd_benchmarks(args: argparse.Namespace) -> int:
     for name in benchmark_names():
         bench = load_benchmark(name)
+        shown = [m for m in bench.metrics.values() if not m.name.endswith("_std")]
         metrics = ", ".join(
-            f"{m.name}{'↑' if m.higher_is_better else '↓'}"
-            for m in bench.metrics.values()
-            if not m.name.endswith("_std")
+            f"{m.name}{'↑' if m.higher_is_better else '↓'}" for m in shown
         )
+        spreads = len(bench.metrics) - len(shown)
+        if spreads:
+            metrics += f", and {spreads} spreads named *_std↓"
         print(f"{name:22s} {len(bench):6d} archs  target {bench.target}  {metrics}")
     return 0
 
@@ -360,11 +362,17 @@ def cmd_zerocost(args: argparse.Namespace) -> int:
             f"cannot write {out}: {error.strerror}; every score is kept in {store_path}"
         ) from None
     print(
-        f"wrote {len(table)} architectures × {len(proxies)} proxies to {out} "
+        f"wrote {_count(len(table), 'architecture')} × "
+        f"{_count(len(proxies), 'proxy', 'proxies')} to {out} "
         f"({args.network} network, {data.identity()}, seed {seed})",
         file=sys.stderr,
     )
     return 0
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    """``n`` and the noun, plural unless ``n`` is 1."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _output_file(text: str, suffix: str) -> Path:

@@ -56,6 +56,10 @@ def test_benchmarks_lists_every_builtin(capsys):
     out = capsys.readouterr().out
     assert "nb201-cifar10" in out and "15625" in out and "latency↓" in out
     assert len(out.strip().splitlines()) == 10
+    # The spreads are counted rather than listed one by one.
+    nb201_line = out.splitlines()[0]
+    assert "_std" not in nb201_line.replace("*_std", "")
+    assert "and 8 spreads named *_std↓" in nb201_line
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,13 @@ def test_scores_a_sample_and_resumes_from_its_store(tmp_path, capsys):
     pd.testing.assert_frame_equal(pd.read_csv(out), table)
 
 
+def test_one_architecture_one_proxy_reads_in_the_singular(tmp_path, capsys):
+    out = tmp_path / "one.csv"
+    args = ["zerocost", "--benchmark", "nb201-cifar10", "--proxies", "params"]
+    assert main([*args, "--n-archs", "1", "--out", str(out)]) == 0
+    assert "wrote 1 architecture × 1 proxy to" in capsys.readouterr().err
+
+
 def test_a_suite_zero_file_is_scored_exactly(nb201, tmp_path):
     archs = nb201.sample(3, seed=1)
     entries = {
