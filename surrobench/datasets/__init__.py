@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from surrobench.datasets.base import Benchmark, Metric
+from surrobench.datasets.base import Benchmark, Metric, check_benchmark
 from surrobench.datasets.builtin import BUILTIN_BENCHMARKS
 from surrobench.datasets.suite_zero import load_suite_zero
 from surrobench.datasets.table import TABLE_SUFFIXES, load_table
@@ -80,6 +80,7 @@ __all__ = [
     "Benchmark",
     "Metric",
     "benchmark_names",
+    "check_benchmark",
     "load_benchmark",
     "load_suite_zero",
     "load_table",

@@ -194,3 +194,12 @@ class Benchmark:
                 f"; predicting {chosen.name} ({chosen.direction}): {chosen.description}"
             )
         return line
+
+
+def check_benchmark(value: object) -> Benchmark:
+    """``value`` if it is a :class:`Benchmark`, else a one-line error."""
+    if not isinstance(value, Benchmark):
+        raise SurrobenchError(
+            f"expected a Benchmark (see load_benchmark), got {type(value).__name__}"
+        )
+    return value

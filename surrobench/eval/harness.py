@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from surrobench.datasets import Benchmark
+from surrobench.datasets import Benchmark, check_benchmark
 from surrobench.errors import SurrobenchError, check_int, check_seed
 from surrobench.eval.metrics import score, uncertainty_scores
 from surrobench.eval.store import ResultStore
@@ -262,10 +262,7 @@ def plan(
 
 def check_jobs(benchmark: Benchmark, jobs: Sequence[Job]) -> None:
     """Raise for a job that cannot run on ``benchmark``, before any job runs."""
-    if not isinstance(benchmark, Benchmark):
-        raise SurrobenchError(
-            f"expected a Benchmark (see load_benchmark), got {type(benchmark).__name__}"
-        )
+    check_benchmark(benchmark)
     for job in jobs:
         if not isinstance(job, Job):
             raise SurrobenchError(f"expected Job objects (see plan), got {job!r}")

@@ -29,8 +29,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from surrobench.architecture import Architecture
-from surrobench.datasets import Benchmark
-from surrobench.errors import SurrobenchError, unknown_name
+from surrobench.datasets import check_benchmark
+from surrobench.errors import unknown_name
 
 # The NB201 CIFAR-10 network: stem channels, cells per stage, image side,
 # classes, and the kernel side of each convolution operation.
@@ -121,10 +121,7 @@ COMPUTED_COSTS: dict[str, dict[str, Callable[[Architecture], float]]] = {
 def cost_names(benchmark) -> list[str]:
     """The costs a benchmark offers: those computed for its space, then its
     lower-is-better table metrics (spreads ``*_std`` excepted)."""
-    if not isinstance(benchmark, Benchmark):
-        raise SurrobenchError(
-            f"expected a Benchmark (see load_benchmark), got {benchmark!r}"
-        )
+    check_benchmark(benchmark)
     computed = list(COMPUTED_COSTS.get(benchmark.space.name, {}))
     from_table = [
         name

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from surrobench.datasets import Benchmark
+from surrobench.datasets import check_benchmark
 from surrobench.errors import SurrobenchError
 from surrobench.search.costs import cost_values
 
@@ -211,10 +211,7 @@ class Objective:
         spec = ObjectiveSpec() if spec is None else spec
         if not isinstance(spec, ObjectiveSpec):
             raise SurrobenchError(f"spec must be an ObjectiveSpec, got {spec!r}")
-        if not isinstance(benchmark, Benchmark):
-            raise SurrobenchError(
-                f"expected a Benchmark (see load_benchmark), got {benchmark!r}"
-            )
+        check_benchmark(benchmark)
         self.spec = spec
         metric = benchmark.metric()
         self.higher_is_better = metric.higher_is_better

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from surrobench.architecture import Architecture
-from surrobench.datasets import Benchmark
+from surrobench.datasets import check_benchmark
 from surrobench.errors import SurrobenchError, check_int
 from surrobench.search.multiobjective import Objective
 
@@ -57,10 +57,7 @@ class SearchProblem:
         budget: int,
         on_step: Callable[[dict], None] | None = None,
     ) -> None:
-        if not isinstance(benchmark, Benchmark):
-            raise SurrobenchError(
-                f"expected a Benchmark (see load_benchmark), got {benchmark!r}"
-            )
+        check_benchmark(benchmark)
         if not isinstance(objective, Objective):
             raise SurrobenchError(
                 f"objective must be an Objective of the benchmark, got {objective!r}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from surrobench.datasets import Benchmark
+from surrobench.datasets import Benchmark, check_benchmark
 from surrobench.errors import SurrobenchError, check_int, check_seed
 from surrobench.eval.store import ResultStore, config_key
 from surrobench.predictors import make_predictor
@@ -176,10 +176,7 @@ def plan_search(
 
 def check_search_jobs(benchmark: Benchmark, jobs: Sequence[SearchJob]) -> None:
     """Raise for a run that cannot start on ``benchmark``, before any runs."""
-    if not isinstance(benchmark, Benchmark):
-        raise SurrobenchError(
-            f"expected a Benchmark (see load_benchmark), got {type(benchmark).__name__}"
-        )
+    check_benchmark(benchmark)
     for job in jobs:
         if not isinstance(job, SearchJob):
             raise SurrobenchError(f"expected SearchJob objects, got {job!r}")
