@@ -10,11 +10,8 @@ train sets of one seed are nested across train sizes.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import signal
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +23,7 @@ from surrobench.eval.metrics import score, uncertainty_scores
 from surrobench.eval.store import ResultStore
 from surrobench.eval.tuning import check_budget, tune
 from surrobench.predictors import PREDICTORS, make_predictor
+from surrobench.workers import in_processes
 
 logger = logging.getLogger(__name__)
 
@@ -358,24 +356,16 @@ def _run_pending(benchmark: Benchmark, pending: list, workers: int):
         for index, job, config in pending:
             yield index, job, config, run_job(job, benchmark)
         return
-    # Spawned workers start clean (no inherited torch or BLAS thread state) and
-    # each receives the benchmark once.
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(pending)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(benchmark,),
-    )
-    try:
-        futures = {
-            pool.submit(_run_in_worker, job): (index, job, config)
-            for index, job, config in pending
-        }
-        for future in as_completed(futures):
-            index, job, config = futures[future]
-            yield index, job, config, future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    # Each worker receives the benchmark once; one job per worker at a time.
+    calls = (((index, job, config), (job,)) for index, job, config in pending)
+    for key, row in in_processes(
+        _run_in_worker,
+        calls,
+        min(workers, len(pending)),
+        _start_worker,
+        (benchmark,),
+    ):
+        yield *key, row
 
 
 _worker_benchmark: Benchmark | None = None
@@ -384,9 +374,6 @@ _worker_benchmark: Benchmark | None = None
 def _start_worker(benchmark: Benchmark) -> None:
     global _worker_benchmark
     _worker_benchmark = benchmark
-    # Ctrl-C reaches the whole process group; the parent alone handles it and
-    # lets running jobs end cleanly.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_in_worker(job: Job) -> dict:

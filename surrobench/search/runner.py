@@ -9,11 +9,8 @@ interrupted plan keeps every run it finished.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,6 +28,7 @@ from surrobench.search.strategies import (
     configure,
     run_strategy,
 )
+from surrobench.workers import in_processes
 
 logger = logging.getLogger(__name__)
 
@@ -402,56 +400,17 @@ def _run_pending(benchmark: Benchmark, pending: list, workers: int):
             logger.debug("run took %.1fs", time.perf_counter() - start)
             yield index, job, config, steps
         return
-    # Spawned workers start clean (no inherited torch or BLAS thread state) and
-    # each receives the benchmark once.
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(pending)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(benchmark,),
-    )
-    try:
-        futures = {
-            pool.submit(_run_in_worker, job): (index, job, config)
-            for index, job, config in pending
-        }
-        collected = set()
-        try:
-            for future in as_completed(futures):
-                collected.add(future)
-                yield *futures[future], future.result()
-        except KeyboardInterrupt:
-            # Runs not started are dropped; those running are let finish and
-            # kept, so that Ctrl-C loses no finished work.
-            running = [f for f in futures if f not in collected and not f.cancel()]
-            logger.warning(
-                "interrupted: letting %d running searches finish and keeping them "
-                "(Ctrl-C again drops them)",
-                len(running),
-            )
-            for future in as_completed(running):
-                yield *futures[future], future.result()
-            raise
-    except BaseException:
-        # Whatever ends the plan early (Ctrl-C again, a failed run, the caller
-        # closing this generator) drops the searches still running: stop their
-        # processes instead of waiting for results nobody will store.
-        _stop_workers(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 on
-    if terminate is not None:
-        terminate()
-        return
-    # Before 3.14 the executor offers no way to stop a running call; its
-    # process table is the only handle on the workers.
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.terminate()
+    # Each worker receives the benchmark once; one search per worker at a time.
+    calls = (((index, job, config), (job,)) for index, job, config in pending)
+    for key, steps in in_processes(
+        _run_in_worker,
+        calls,
+        min(workers, len(pending)),
+        _start_worker,
+        (benchmark,),
+        what="searches",
+    ):
+        yield *key, steps
 
 
 _worker_benchmark: Benchmark | None = None
@@ -460,9 +419,6 @@ _worker_benchmark: Benchmark | None = None
 def _start_worker(benchmark: Benchmark) -> None:
     global _worker_benchmark
     _worker_benchmark = benchmark
-    # Ctrl-C reaches the whole process group; the parent alone handles it and
-    # lets running searches end cleanly.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_in_worker(job: SearchJob) -> list[dict]:

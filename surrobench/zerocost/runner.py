@@ -11,10 +11,7 @@ what is missing.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 import pandas as pd
 import torch
@@ -22,6 +19,7 @@ import torch
 from surrobench.architecture import Architecture
 from surrobench.errors import SurrobenchError, check_int, check_seed
 from surrobench.eval.store import ResultStore
+from surrobench.workers import in_processes
 from surrobench.zerocost.data import DataSpec, load_minibatch
 from surrobench.zerocost.networks import NetworkSize, check_nb201, network_size
 from surrobench.zerocost.proxies import (
@@ -170,35 +168,20 @@ def _score_pending(
             yield arch, _score_one(arch, proxies, images, labels, size, seed)
         return
 
-    # Spawned workers start clean and single-threaded; each reads the
-    # minibatch once. Only a few architectures wait in the queue at a time.
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(pending)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(data, size, seed),
+    # Each worker reads the minibatch once; a few architectures wait in the
+    # queue so that short scorings keep the workers busy.
+    calls = (
+        (arch, (arch, [proxy.name for proxy in proxies])) for arch, proxies in pending
     )
-    try:
-        queue = iter(pending)
-        running: dict = {}
-
-        def submit_next() -> None:
-            item = next(queue, None)
-            if item is not None:
-                arch, proxies = item
-                names = [proxy.name for proxy in proxies]
-                running[pool.submit(_score_in_worker, arch, names)] = arch
-
-        for _ in range(workers * QUEUED_PER_WORKER):
-            submit_next()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                arch = running.pop(future)
-                yield arch, future.result()
-                submit_next()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    yield from in_processes(
+        _score_in_worker,
+        calls,
+        min(workers, len(pending)),
+        _start_worker,
+        (data, size, seed),
+        queued=workers * QUEUED_PER_WORKER,
+        what="architectures",
+    )
 
 
 def _score_one(
@@ -218,8 +201,6 @@ _worker_state: tuple | None = None
 
 def _start_worker(data: DataSpec, size: NetworkSize, seed: int) -> None:
     global _worker_state
-    # Ctrl-C reaches the whole process group; the parent alone handles it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Processes share the cores; one thread each avoids oversubscription.
     torch.set_num_threads(1)
     images, labels = load_minibatch(data, size.resolution, seed)

@@ -1,13 +1,11 @@
 import contextlib
-import multiprocessing
 import signal
-import time
 
 import pandas as pd
 import pytest
 
 from surrobench.cli import main
-from surrobench.search import plan_search, runner
+from surrobench.search import runner
 
 SEARCH = (
     "search --benchmark nb201-cifar10 --strategy random,evolution,bo "
@@ -223,39 +221,3 @@ def test_ctrl_c_that_a_library_swallows_still_stops_the_run(
     assert main([*args.split(), "--seeds", "3", "--out", str(tmp_path)]) == 130
     assert "1 finished searches kept" in capsys.readouterr().err
     assert len(pd.read_csv(tmp_path / "trajectories.csv")) == 12
-
-
-def _never_ending_search(job):
-    time.sleep(30)
-
-
-def test_ctrl_c_again_stops_the_running_searches_at_once(
-    nb201_slice, monkeypatch, caplog
-):
-    # Forked workers (spawned ones take seconds to start) that never finish.
-    fork = multiprocessing.get_context("fork")
-    monkeypatch.setattr(runner.multiprocessing, "get_context", lambda name: fork)
-    monkeypatch.setattr(runner, "_run_in_worker", _never_ending_search)
-    interrupts = []
-
-    def ctrl_c(signum, frame):
-        interrupts.append(time.perf_counter())
-        if len(interrupts) == 2:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGALRM, ctrl_c)
-    jobs = plan_search(["random"], [0, 1], budget=12)
-    pending = [(index, job, {}) for index, job in enumerate(jobs)]
-    start = time.perf_counter()
-    signal.setitimer(signal.ITIMER_REAL, 0.5, 0.5)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            list(runner._run_pending(nb201_slice, pending, workers=2))
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    # The first Ctrl-C lets the searches run on; the second used to wait for them.
-    assert len(interrupts) == 2
-    assert time.perf_counter() - start < 5
-    assert "letting 2 running searches finish" in caplog.text
