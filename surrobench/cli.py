@@ -260,7 +260,18 @@ class _Interrupt:
             raise KeyboardInterrupt
 
 
-def _choose_zero_cost_values(args: argparse.Namespace, bench):
+def _add_zc_values_option(parser: argparse.ArgumentParser, readers: str = "") -> None:
+    parser.add_argument(
+        "--zc-values",
+        help=f"proxy scores for the zc encoding {readers}: FILE.csv from surrobench "
+        "zerocost or a Suite-Zero FILE.json[#DATASET] (default: a Suite-Zero "
+        "benchmark's own file, else computed on the small network)",
+    )
+
+
+def _choose_zero_cost_values(
+    args: argparse.Namespace, bench, use: str = "trained and tested on"
+):
     """Where the zc encoding and the zero-cost predictors read proxy scores:
     --zc-values, else a Suite-Zero benchmark's own file, else the default.
 
@@ -285,7 +296,7 @@ def _choose_zero_cost_values(args: argparse.Namespace, bench):
                 bench = bench.subset(scored, f"{len(scored)} scored")
                 print(
                     f"{bench.name}: only the {len(scored)} architectures that "
-                    f"{args.zc_values} scores are trained and tested on",
+                    f"{args.zc_values} scores are {use}",
                     file=sys.stderr,
                 )
     elif str(args.benchmark).lower().endswith(".json"):
@@ -293,6 +304,20 @@ def _choose_zero_cost_values(args: argparse.Namespace, bench):
             f"{args.benchmark}#{args.dataset}" if args.dataset else args.benchmark
         )
     return bench
+
+
+def _refuse_computed_values(bench) -> None:
+    """A search scores every candidate with the zc encoding: computing proxy
+    scores on demand would score the whole benchmark, for hours."""
+    from surrobench.zerocost.values import ComputedValues, default_values
+
+    if isinstance(default_values(), ComputedValues):
+        raise SurrobenchError(
+            f"--encoding zc needs proxy scores for the architectures a search may "
+            f"score ({len(bench)} in {bench.name}): give --zc-values FILE, written "
+            "by surrobench zerocost (one that scores part of the benchmark "
+            "restricts the search to those architectures)"
+        )
 
 
 def cmd_zerocost(args: argparse.Namespace) -> int:
@@ -427,6 +452,14 @@ def _alpha(text: str) -> float:
 
 def cmd_search(args: argparse.Namespace) -> int:
     bench = _load(args)
+    if args.encoding and "zc" in args.encoding.split("+"):
+        bench = _choose_zero_cost_values(args, bench, "searched")
+        _refuse_computed_values(bench)
+    elif args.zc_values is not None:
+        raise SurrobenchError(
+            f"--zc-values {args.zc_values} is read by the zc encoding only: add "
+            "--encoding zc (or e.g. onehot+zc) with a surrogate that takes one"
+        )
     objective = ObjectiveSpec(args.cost, args.alpha, args.pareto)
     jobs = plan_search(
         args.strategy,
@@ -570,12 +603,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="tune each predictor by cross-validation inside its train set for "
         "about this long per job (default 0: the defaults, untuned)",
     )
-    run.add_argument(
-        "--zc-values",
-        help="proxy scores for the zc encoding and zero-cost predictors: FILE.csv "
-        "from surrobench zerocost or a Suite-Zero FILE.json[#DATASET] (default: "
-        "a Suite-Zero benchmark's own file, else computed on the small network)",
-    )
+    _add_zc_values_option(run, "and zero-cost predictors ")
     run.add_argument("--out", required=True, help="folder for results and store")
     run.set_defaults(run=cmd_evaluate)
 
@@ -630,6 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--acquisition", help=f"{', '.join(ACQUISITIONS)} (default ei)")
     model.add_argument("--optimizer", help=f"{', '.join(OPTIMIZERS)} (default pool)")
     model.add_argument("--encoding", help="the surrogate's encoding")
+    _add_zc_values_option(model)
     search.add_argument(
         "--budget", type=int, required=True, help="queries per run, initial included"
     )

@@ -98,8 +98,8 @@ def configure(
         raise SurrobenchError(
             f"--surrogate {surrogate} is a zero-cost proxy: its ranking ignores the "
             "queried values, so it cannot guide a search; choose a model that "
-            f"learns ({', '.join(_learning_predictors())}), with --encoding zc to "
-            "feed it proxy scores"
+            f"learns ({', '.join(_learning_predictors())}), with --encoding zc and "
+            "--zc-values FILE to feed it proxy scores"
         )
     label = ""
     if "encoding" in cls.needs:

@@ -4,6 +4,7 @@ import signal
 import pandas as pd
 import pytest
 
+from surrobench.architecture import Architecture
 from surrobench.cli import main
 from surrobench.search import runner
 
@@ -221,3 +222,48 @@ def test_ctrl_c_that_a_library_swallows_still_stops_the_run(
     assert main([*args.split(), "--seeds", "3", "--out", str(tmp_path)]) == 130
     assert "1 finished searches kept" in capsys.readouterr().err
     assert len(pd.read_csv(tmp_path / "trajectories.csv")) == 12
+
+
+@pytest.fixture
+def zc_values_reset():
+    """--zc-values makes its file the process's default: undo it after."""
+    from surrobench.zerocost.values import use_values
+
+    yield
+    use_values(None)
+
+
+def test_a_zc_surrogate_searches_the_cells_a_score_file_holds(
+    nb201, tmp_path, capsys, zc_values_reset
+):
+    scores = tmp_path / "zc.csv"
+    score = "zerocost --benchmark nb201-cifar10 --proxies params,synflow"
+    assert main([*score.split(), "--n-archs", "30", "--out", str(scores)]) == 0
+    args = "search --benchmark nb201-cifar10 --strategy bo --surrogate blr"
+    args += " --encoding onehot+zc --budget 15 --initial 5 --seeds 2"
+    args += f" --zc-values {scores} --out {tmp_path}"
+    assert main(args.split()) == 0
+    assert "only the 30 architectures" in capsys.readouterr().err
+    steps = pd.read_csv(tmp_path / "trajectories.csv")
+    assert len(steps) == 2 * 15
+    assert set(steps.benchmark) == {"nb201-cifar10[30 scored]"}
+    assert set(steps.encoding) == {"onehot+zc"}
+    scored = {Architecture.from_string(text) for text in pd.read_csv(scores).arch}
+    assert {nb201.space.parse(text) for text in steps.arch} <= scored
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        # Scoring 15,625 networks on demand took hours, without a word.
+        (["--encoding", "zc"], "--encoding zc needs proxy scores"),
+        (["--zc-values", "zc.csv"], "is read by the zc encoding only"),
+    ],
+)
+def test_zc_values_and_the_zc_encoding_go_together(
+    tmp_path, capsys, zc_values_reset, extra, message
+):
+    args = "search --benchmark nb201-cifar10 --strategy bo --surrogate blr"
+    args += " --budget 15 --seeds 1"
+    assert exit_code([*args.split(), *extra, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
