@@ -551,8 +551,16 @@ def cmd_encodings(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments get one line, as every other bad input does, pointing at
+    the command's --help instead of printing its usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"surrobench: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="surrobench",
         description="Benchmark NAS performance predictors on real benchmark data.",
     )

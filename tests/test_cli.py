@@ -214,3 +214,21 @@ def test_ctrl_c_swallowed_inside_a_job_still_stops_the_run(tmp_path, monkeypatch
     assert main([*EVALUATE, "--out", str(out)]) == 130
     assert len(pd.read_csv(out / "results.csv")) == 1
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["evalute"], "invalid choice: 'evalute'"),
+        (["search", "--benchmark", "nb201-cifar10", "--seeds", "0"], "--seeds"),
+        (["evaluate", "--benchmark", "nb201-cifar10"], "required"),
+    ],
+)
+def test_argument_errors_are_one_line(capsys, args, message):
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("surrobench: error: ") and message in err
+    assert "--help)" in err

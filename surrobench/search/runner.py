@@ -23,6 +23,7 @@ from surrobench.search.loop import DEFAULT_INITIAL
 from surrobench.search.multiobjective import Objective, ObjectiveSpec
 from surrobench.search.problem import SearchProblem
 from surrobench.search.strategies import (
+    MODEL_BASED,
     StrategyConfig,
     check_config,
     configure,
@@ -146,8 +147,9 @@ def plan_search(
     given = [flag for flag, value in settings.items() if value is not None]
     if given and "bo" not in strategies:
         raise SurrobenchError(
-            f"{', '.join(given)} set the surrogate of strategy 'bo', which is not "
-            f"among {','.join(strategies)}; bananas and nasbot fix their own"
+            f"{', '.join(given)} configure{'s' if len(given) == 1 else ''} strategy "
+            f"bo only, which is not among {','.join(strategies)} (bananas and "
+            "nasbot fix their own surrogate, acquisition and optimizer)"
         )
     configs = []
     for name in strategies:
@@ -158,6 +160,11 @@ def plan_search(
                 f"--initial must be at least 2, got {initial}"
             )
         configs.append(config)
+    if batch_size != 1 and not any(config.model_based for config in configs):
+        raise SurrobenchError(
+            f"--batch-size {batch_size} sets the queries per surrogate fit of "
+            f"{', '.join(MODEL_BASED)}, none of which is among {','.join(strategies)}"
+        )
     return [
         SearchJob(
             config,

@@ -4,7 +4,7 @@ paired test against random search.
 For each strategy configuration (one row per configuration, benchmark,
 objective, budget and initial design) the summary gives, over seeds, the
 median and interquartile range of the regret after 50, 100 and 150 queries
-(those within the budget; the budget itself when below 50), the mean seconds
+(those below the budget) and after the whole budget, the mean seconds
 per query, and a two-sided Wilcoxon signed-rank test of the regret after 100
 queries (or the budget, if smaller) against random search run with the same
 seeds: the regrets are paired by seed, and seeds share the initial design.
@@ -28,10 +28,12 @@ def checkpoints(budget: int) -> list[int]:
     """The query counts the summary reports at.
 
     Example:
-        >>> checkpoints(120), checkpoints(30)
-        ([50, 100], [30])
+        >>> checkpoints(150), checkpoints(120), checkpoints(30)
+        ([50, 100, 150], [50, 100, 120], [30])
+
+    The paired test's point, ``min(100, budget)``, is always among them.
     """
-    return [c for c in CHECKPOINTS if c <= budget] or [budget]
+    return [c for c in CHECKPOINTS if c < budget] + [budget]
 
 
 def regret_at(trajectories: pd.DataFrame, step: int) -> pd.Series:
@@ -174,6 +176,8 @@ def format_summary(summary: pd.DataFrame, header: str = "") -> str:
             cells.append(f"{row['seconds_per_step']:.3g}")
             cells.append(_number(row["gain_vs_random"]))
             p = row["p_vs_random"]
-            cells.append("–" if pd.isna(p) else f"{p:.3g} ({int(row['pairs'])} pairs)")
+            pairs = int(row["pairs"])
+            plural = "" if pairs == 1 else "s"
+            cells.append("–" if pd.isna(p) else f"{p:.3g} ({pairs} pair{plural})")
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

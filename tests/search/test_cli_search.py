@@ -108,6 +108,14 @@ def test_pareto_search_from_the_command_line(tmp_path, capsys):
         ("--strategy bo --acquisition eii --budget 20", "did you mean 'ei'"),
         ("--strategy bo --optimizer pol --budget 20", "did you mean 'pool'"),
         ("--strategy random --surrogate gp --budget 20", "not among random"),
+        (
+            "--strategy random,local --optimizer mutation --budget 20",
+            "--optimizer configures strategy bo only, which is not among random,local",
+        ),
+        (
+            "--strategy random --budget 20 --batch-size 5",
+            "--batch-size 5 sets the queries per surrogate fit of bo, bananas",
+        ),
         ("--strategy random --budget 5", "--budget 5 is smaller than --initial 10"),
         ("--strategy random --budget 20000", "exceeds the 15625 architectures"),
         ("--strategy random --budget 20 --batch-size 0", "--batch-size must be in"),

@@ -37,6 +37,11 @@ def test_summary_medians_quartiles_and_paired_test():
     summary = summarise(pd.concat([random, bo]))
     assert list(summary["strategy"]) == ["random", "bo"]
     assert "regret_150_median" not in summary  # beyond the budget
+    # The whole budget is reported too (it used to stop at the last of 50, 100).
+    at_120 = np.array([5.0 / 120 + seed * (seed % 2) for seed in range(6)])
+    assert summary.set_index("strategy").loc["bo", "regret_120_median"] == (
+        pytest.approx(np.median(at_120))
+    )
     row = summary.set_index("strategy").loc["bo"]
     at_100 = np.array([0.05 + seed * (seed % 2) for seed in range(6)])
     assert row["regret_100_median"] == pytest.approx(np.median(at_100))
@@ -51,6 +56,7 @@ def test_summary_medians_quartiles_and_paired_test():
 
     text = format_summary(summary)
     assert "| bo(gp, ei, pool) | 6 |" in text and "regret @50" in text
+    assert "regret @120" in text and "(6 pairs)" in text
 
 
 def test_pairs_only_on_common_seeds_and_ties():
@@ -58,6 +64,9 @@ def test_pairs_only_on_common_seeds_and_ties():
     bo = synthetic("bo", lambda seed, step: 1.0, seeds=range(2, 8), budget=30)
     row = summarise(pd.concat([random, bo])).set_index("strategy").loc["bo"]
     assert row["compared_at"] == 30 and row["pairs"] == 2
+    one = synthetic("bo", lambda seed, step: 0.5 * seed, seeds=range(3, 4), budget=30)
+    text = format_summary(summarise(pd.concat([random, one])))
+    assert "(1 pair)" in text
     assert row["p_vs_random"] == 1.0 and row["gain_vs_random"] == 0.0
 
 
