@@ -192,7 +192,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     def progress(index: int, total: int, row: dict, reused: bool) -> None:
         finished.append(row)
-        interrupt.check()
+        if args.workers == 1:
+            # Jobs run in this process: Ctrl-C that xgboost swallowed stops
+            # here. (With workers the runner lets running jobs finish itself.)
+            interrupt.check()
         note = "stored" if reused else f"fit {row['fit_seconds']:.2f}s"
         print(
             f"[{index + 1:>{len(str(total))}}/{total}] {row['predictor']} "
@@ -260,12 +263,13 @@ class _Interrupt:
             raise KeyboardInterrupt
 
 
-def _add_zc_values_option(parser: argparse.ArgumentParser, readers: str = "") -> None:
+def _add_zc_values_option(
+    parser: argparse.ArgumentParser, readers: str, default: str
+) -> None:
     parser.add_argument(
         "--zc-values",
         help=f"proxy scores for the zc encoding {readers}: FILE.csv from surrobench "
-        "zerocost or a Suite-Zero FILE.json[#DATASET] (default: a Suite-Zero "
-        "benchmark's own file, else computed on the small network)",
+        f"zerocost or a Suite-Zero FILE.json[#DATASET] (default: {default})",
     )
 
 
@@ -452,14 +456,6 @@ def _alpha(text: str) -> float:
 
 def cmd_search(args: argparse.Namespace) -> int:
     bench = _load(args)
-    if args.encoding and "zc" in args.encoding.split("+"):
-        bench = _choose_zero_cost_values(args, bench, "searched")
-        _refuse_computed_values(bench)
-    elif args.zc_values is not None:
-        raise SurrobenchError(
-            f"--zc-values {args.zc_values} is read by the zc encoding only: add "
-            "--encoding zc (or e.g. onehot+zc) with a surrogate that takes one"
-        )
     objective = ObjectiveSpec(args.cost, args.alpha, args.pareto)
     jobs = plan_search(
         args.strategy,
@@ -473,6 +469,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         objective=objective,
     )
+    if args.encoding and "zc" in args.encoding.split("+"):
+        bench = _choose_zero_cost_values(args, bench, "searched")
+        _refuse_computed_values(bench)
+    elif args.zc_values is not None:
+        raise SurrobenchError(
+            f"--zc-values {args.zc_values} is read by the zc encoding only: add "
+            "--encoding zc (or e.g. onehot+zc) with a surrogate that takes one"
+        )
     check_search_jobs(bench, jobs)
     check_int("--workers", args.workers, 1)
     out = _output_folder(args.out, SEARCH_FILES)
@@ -611,7 +615,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="tune each predictor by cross-validation inside its train set for "
         "about this long per job (default 0: the defaults, untuned)",
     )
-    _add_zc_values_option(run, "and zero-cost predictors ")
+    _add_zc_values_option(
+        run,
+        "and zero-cost predictors",
+        "a Suite-Zero benchmark's own file, else computed on the small network",
+    )
     run.add_argument("--out", required=True, help="folder for results and store")
     run.set_defaults(run=cmd_evaluate)
 
@@ -666,7 +674,9 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--acquisition", help=f"{', '.join(ACQUISITIONS)} (default ei)")
     model.add_argument("--optimizer", help=f"{', '.join(OPTIMIZERS)} (default pool)")
     model.add_argument("--encoding", help="the surrogate's encoding")
-    _add_zc_values_option(model)
+    _add_zc_values_option(
+        model, "of a surrogate", "a Suite-Zero benchmark's own file; required otherwise"
+    )
     search.add_argument(
         "--budget", type=int, required=True, help="queries per run, initial included"
     )

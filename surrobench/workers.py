@@ -73,11 +73,14 @@ def in_processes(
                 hand_out()
         except KeyboardInterrupt:
             started = [future for future in running if not future.cancel()]
+            # With queued calls, those already passed to the pool cannot be
+            # withdrawn: they run too, and are counted.
             logger.warning(
-                "interrupted: letting %d running %s finish and keeping them "
-                "(Ctrl-C again drops them)",
+                "interrupted: letting the %d %s handed to the %d workers finish "
+                "and keeping them (Ctrl-C again drops them)",
                 len(started),
                 what,
+                workers,
             )
             for future in as_completed(started):
                 yield running.pop(future), future.result()

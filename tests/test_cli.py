@@ -216,6 +216,34 @@ def test_ctrl_c_swallowed_inside_a_job_still_stops_the_run(tmp_path, monkeypatch
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_ctrl_c_with_workers_keeps_every_running_job(tmp_path, monkeypatch):
+    """The first Ctrl-C lets both running jobs finish and keeps them (the
+    first result used to re-raise it and drop the other one)."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from surrobench import workers
+    from surrobench.eval import harness
+
+    fork = multiprocessing.get_context("fork")  # spawned workers start slowly
+    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda name=None: fork)
+    real_run_job = harness.run_job
+
+    def slow_job(job, bench):
+        if (job.predictor, job.train_size, job.seed) == ("rf", 20, 0):
+            time.sleep(0.3)  # both jobs handed out, then Ctrl-C
+            os.kill(os.getppid(), signal.SIGINT)
+        time.sleep(1.0)
+        return real_run_job(job, bench)
+
+    monkeypatch.setattr(harness, "run_job", slow_job)  # forked workers see it
+    args = [*EVALUATE, "--workers", "2", "--out", str(tmp_path / "demo")]
+    assert main(args) == 130
+    assert len(pd.read_csv(tmp_path / "demo" / "results.csv")) == 2
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

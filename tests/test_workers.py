@@ -27,7 +27,7 @@ def _square_after(seconds: float, x: int) -> int:
 def forked(monkeypatch):
     """Forked workers: spawned ones take seconds to import the test module."""
     fork = multiprocessing.get_context("fork")
-    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda name: fork)
+    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda name=None: fork)
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_ctrl_c_lets_started_calls_finish_and_hands_out_no_more(
     # Both started calls are kept; the four waiting were never handed out
     # (they used to be counted as running and run to the end).
     assert sorted(kept) == [(0, 0), (1, 1)]
-    assert "letting 2 running jobs finish" in caplog.text
+    assert "letting the 2 jobs handed to the 2 workers finish" in caplog.text
 
 
 def test_ctrl_c_again_stops_the_running_calls_at_once(forked, ctrl_c_every):
