@@ -289,7 +289,9 @@ def _choose_zero_cost_values(
         use_values(args.zc_values)
         values = default_values()
         if isinstance(values, TableValues):
-            scored = [arch for arch in values.archs if arch in bench]
+            # A row with a NaN score is not scored: the zc encoding cannot
+            # place it.
+            scored = [arch for arch in values.complete_archs if arch in bench]
             if len(scored) < len(bench):
                 if len(scored) < 3:
                     raise SurrobenchError(

@@ -117,6 +117,11 @@ class TableValues(ProxyValues):
         self.source = source
         self.archs = list(archs)
         self._matrix = _numeric(table, archs, source)
+        complete = np.isfinite(self._matrix).all(axis=1)
+        #: The architectures with a finite score for every proxy of the table.
+        self.complete_archs = list(
+            dict.fromkeys(arch for arch, ok in zip(self.archs, complete) if ok)
+        )
         self.digest = hashlib.sha256(
             pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes()
             + "\n".join(arch.to_string() for arch in archs).encode()

@@ -259,6 +259,13 @@ def test_a_zc_surrogate_searches_the_cells_a_score_file_holds(
     scored = {Architecture.from_string(text) for text in pd.read_csv(scores).arch}
     assert {nb201.space.parse(text) for text in steps.arch} <= scored
 
+    # A row with a missing score is not scored (it used to count, then fail).
+    table = pd.read_csv(scores)
+    table.loc[0, "synflow"] = float("nan")
+    table.to_csv(scores, index=False)
+    assert main([*args.split()[:-2], "--out", str(tmp_path / "nan")]) == 0
+    assert "only the 29 architectures" in capsys.readouterr().err
+
 
 @pytest.mark.parametrize(
     "extra, message",
