@@ -37,7 +37,10 @@ def random_search(
         20
     """
     initial_design(problem, rng, initial)
-    for row in problem.random_unqueried(rng, problem.remaining):
+    # A permutation of the whole pool, so that a run's first k queries do not
+    # depend on its budget (drawing just ``remaining`` rows made them).
+    order = rng.permutation(problem.unqueried_rows())
+    for row in order[: problem.remaining]:
         problem.query(row)
 
 

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when a strategy or the recorded columns change, so that stored runs
 # are not reused.
-SEARCH_VERSION = 1
+SEARCH_VERSION = 2  # 2: random search draws a permutation of the pool
 TRAJECTORY_COLUMNS = [
     "strategy",
     "surrogate",

@@ -106,6 +106,29 @@ def test_seeds_share_the_initial_design(nb201_slice):
     assert initial[0] == initial[1] == initial[2]
 
 
+@pytest.mark.parametrize(
+    "strategy, settings",
+    [
+        ("random", {}),
+        ("evolution", {}),
+        ("local", {}),
+        ("tpe", {}),
+        ("bo", {"surrogate": "blr"}),
+    ],
+)
+def test_a_shorter_budget_runs_a_prefix_of_a_longer_one(
+    nb201_slice, strategy, settings
+):
+    # Random search's draws after the initial design depended on the budget,
+    # so its regret at 50 queries changed with --budget.
+    runs = []
+    for budget in (20, 35):
+        problem = SearchProblem(nb201_slice, Objective(nb201_slice), budget)
+        run_strategy(configure(strategy, **settings), problem, seed=3, initial=10)
+        runs.append(problem.rows)
+    assert runs[1][:20] == runs[0]
+
+
 def test_same_seed_same_trajectory(nb201_slice):
     runs = []
     for _ in range(2):
