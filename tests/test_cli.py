@@ -6,20 +6,13 @@ import pytest
 
 from surrobench.cli import main
 from surrobench.eval import RESULT_COLUMNS
+from tests.cli_helpers import exit_code
 
 EVALUATE = (
     "evaluate --benchmark nb201-cifar10 --predictors rf,nusvr "
     "--train-sizes 20,40 --seeds 2 --test-size 200"
 ).split()
 PROTEINS = "evaluate --benchmark nbgraph-proteins --seeds 1".split()
-
-
-def exit_code(args: list[str]) -> int:
-    """What the command exits with, whether argparse or surrobench refuses."""
-    try:
-        return main(args)
-    except SystemExit as stop:
-        return stop.code
 
 
 def test_evaluate_writes_results_leaderboard_and_store(tmp_path, capsys):

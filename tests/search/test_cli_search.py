@@ -7,6 +7,7 @@ import pytest
 from surrobench.architecture import Architecture
 from surrobench.cli import main
 from surrobench.search import runner
+from tests.cli_helpers import exit_code
 
 SEARCH = (
     "search --benchmark nb201-cifar10 --strategy random,evolution,bo "
@@ -16,13 +17,6 @@ FIRST_COLUMNS = (
     "strategy, surrogate, acquisition, seed, step, arch, value, best_value, "
     "regret, seconds"
 ).split(", ")
-
-
-def exit_code(args: list[str]) -> int:
-    try:
-        return main(args)
-    except SystemExit as stop:
-        return stop.code
 
 
 def test_search_writes_trajectories_and_summary_then_resumes(tmp_path, capsys):

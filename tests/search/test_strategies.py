@@ -106,16 +106,14 @@ def test_seeds_share_the_initial_design(nb201_slice):
     assert initial[0] == initial[1] == initial[2]
 
 
-@pytest.mark.parametrize(
-    "strategy, settings",
-    [
-        ("random", {}),
-        ("evolution", {}),
-        ("local", {}),
-        ("tpe", {}),
-        ("bo", {"surrogate": "blr"}),
-    ],
-)
+def one_of_each(surrogate: str) -> list[tuple[str, dict]]:
+    """Every baseline, and ``bo`` with ``surrogate``."""
+    return [(name, {}) for name in ("random", "evolution", "local", "tpe")] + [
+        ("bo", {"surrogate": surrogate})
+    ]
+
+
+@pytest.mark.parametrize("strategy, settings", one_of_each("blr"))
 def test_a_shorter_budget_runs_a_prefix_of_a_longer_one(
     nb201_slice, strategy, settings
 ):
@@ -138,16 +136,7 @@ def test_same_seed_same_trajectory(nb201_slice):
     assert runs[0] == runs[1]
 
 
-@pytest.mark.parametrize(
-    "strategy, settings",
-    [
-        ("random", {}),
-        ("evolution", {}),
-        ("local", {}),
-        ("tpe", {}),
-        ("bo", {"surrogate": "lgb"}),
-    ],
-)
+@pytest.mark.parametrize("strategy, settings", one_of_each("lgb"))
 def test_pareto_search_tracks_hypervolume(cora_slice, strategy, settings):
     objective = Objective(cora_slice, ObjectiveSpec("latency", pareto=True))
     problem = SearchProblem(cora_slice, objective, 25)

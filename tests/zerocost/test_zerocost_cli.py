@@ -6,19 +6,13 @@ import pytest
 
 from surrobench.architecture import Architecture
 from surrobench.cli import main
+from tests.cli_helpers import exit_code
 from tests.datasets.test_suite_zero import NB101_FILE, needs_shared
 from tests.zerocost.test_data import write_cifar_batch
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 ZEROCOST = "zerocost --benchmark nb201-cifar10 --proxies params,synflow".split()
-
-
-def exit_code(args):
-    try:
-        return main(args)
-    except SystemExit as stop:
-        return stop.code
 
 
 def test_scores_a_sample_and_resumes_from_its_store(tmp_path, capsys):
